@@ -1,0 +1,1 @@
+"""The built-in check catalog: one YAML file per check in a folder per category, frameworks/ beside."""

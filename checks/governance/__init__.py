@@ -1,0 +1,1 @@
+"""Checks of the governance category that need more than a YAML rule."""

@@ -1,0 +1,1 @@
+"""Checks of the logging category that need more than a YAML rule."""

@@ -1,0 +1,1 @@
+"""Checks of the residency category that need more than a YAML rule."""

@@ -1,0 +1,1 @@
+"""Checks of the resilience category that need more than a YAML rule."""

@@ -1,0 +1,35 @@
+"""The native format, `govscan.json`, described by `reports/schema/govscan.schema.json`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from reports.fields import finding_record, sorted_findings, summary
+from scanner.model import ScanResult
+
+
+def document(result: ScanResult, lang: str) -> dict[str, Any]:
+    """The JSON document as data."""
+    return {
+        "tool": result.tool,
+        "version": result.version,
+        "lang": lang,
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "complete": result.complete,
+        "incomplete_reasons": list(result.incomplete_reasons),
+        "targets": list(result.targets),
+        "policy": dict(result.policy),
+        "inventory": {p: dict(sorted(k.items())) for p, k in sorted(result.inventory.items())},
+        "api_calls": dict(sorted(result.api_calls.items())),
+        "timings": dict(result.timings),
+        "summary": summary(result),
+        "collection_errors": [e.as_dict() for e in result.collection_errors],
+        "findings": [finding_record(f, lang) for f in sorted_findings(result)],
+    }
+
+
+def render(result: ScanResult, lang: str) -> bytes:
+    """Pure: the same result and language always give the same bytes."""
+    return json.dumps(document(result, lang), ensure_ascii=False, indent=2, sort_keys=False).encode() + b"\n"
