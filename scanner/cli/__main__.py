@@ -1,0 +1,5 @@
+"""`python -m scanner.cli` runs govscan."""
+
+from scanner.cli import main
+
+main()
