@@ -110,7 +110,8 @@ def _load(group: str, name: str) -> Any:
 def load_provider(name: str) -> Provider:
     """Load and validate the provider `name`."""
     factory = _load(PROVIDERS, name)
-    provider = factory() if callable(factory) and not isinstance(factory, Provider) else factory
+    # The entry point names a class (or factory); instantiating it must not touch the network.
+    provider = factory() if isinstance(factory, type) or not hasattr(factory, "plan") else factory
     if not isinstance(provider, Provider):
         raise PluginError(f"provider {name!r} does not implement plan() and collect() with name and kinds")
     return provider
