@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -104,6 +105,11 @@ def bounded_retry(deadline: float, count: Callable[[], None]) -> Any:
     return _Bounded(predicate=_transient, initial=0.2, maximum=8.0, multiplier=2.0, timeout=deadline)
 
 
+_STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+           429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "BAD_GATEWAY", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
+_URL_PREFIX = re.compile(r"^(GET|POST) \S+: ")
+
+
 def describe_error(exc: BaseException) -> str:
     """A short, credential-free reason for an SDK or transport error (compared by type and code)."""
     from google.api_core import exceptions as gexc
@@ -114,8 +120,9 @@ def describe_error(exc: BaseException) -> str:
         return f"gave up after retries within the deadline: {inner}"
     if isinstance(exc, gexc.GoogleAPICallError):
         status = getattr(exc, "grpc_status_code", None)
-        name = status.name if status is not None else type(exc).__name__
-        return f"HTTP {exc.code} {name}: {exc.message}"
+        name = _STATUS.get(int(exc.code or 0)) or (status.name if status is not None else type(exc).__name__)
+        # The REST transport prefixes the message with the method and URL; keep only the server's text.
+        return f"HTTP {exc.code} {name}: {_URL_PREFIX.sub('', str(exc.message))}"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -54,7 +54,7 @@ def collect_buckets(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
         yield error
     why = _why(error)
     for asset in lister.assets(unit.scope, "RESOURCE", [storage.BUCKET]):
-        yield storage.normalize_bucket(asset, why if why else str(asset.get("name")) in public)
+        yield storage.normalize_bucket(asset, why if why is not None else str(asset.get("name")) in public)
 
 
 def collect_compute(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
@@ -73,7 +73,7 @@ def collect_compute(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     for asset in lister.assets(unit.scope, "RESOURCE", [compute.INSTANCE, compute.DISK, compute.SNAPSHOT]):
         kind = asset.get("assetType")
         if kind == compute.INSTANCE:
-            yield compute.normalize_instance(asset, why if why else project_meta.get(scope_of(asset), {}))
+            yield compute.normalize_instance(asset, why if why is not None else project_meta.get(scope_of(asset), {}))
         elif kind == compute.DISK:
             yield compute.normalize_disk(asset)
         elif kind == compute.SNAPSHOT:
@@ -115,7 +115,7 @@ def collect_kms(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     why = _why(error)
     for asset in lister.assets(unit.scope, "RESOURCE", [kms.KEY]):
         name = str(asset.get("name"))
-        yield kms.normalize_key(asset, why if why else (name in public or kms.key_ring_of(name) in public))
+        yield kms.normalize_key(asset, why if why is not None else (name in public or kms.key_ring_of(name) in public))
 
 
 def collect_projects(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
@@ -180,7 +180,7 @@ def collect_service_accounts(lister: AssetLister, unit: WorkUnit) -> Iterator[It
             admin = False
         else:
             admin = Unknown("roles granted above the scanned scope are not visible; scan the organization", "cloudasset")
-        yield iam.normalize_service_account(asset, _why(key_error) or keys.get(email, (0, 0)), admin)  # type: ignore[arg-type]
+        yield iam.normalize_service_account(asset, _why(key_error) if key_error else keys.get(email, (0, 0)), admin)  # type: ignore[arg-type]
 
 
 Collector = Callable[[AssetLister, WorkUnit], Iterator[Item]]
