@@ -60,6 +60,8 @@ def normalize_instance(asset: Mapping[str, Any], project_meta: ProjectMeta) -> R
         "os_login": _flag("enable-oslogin", own, project_meta, False),
         "shielded_vm": bool(shielded.get("enableSecureBoot")) and bool(shielded.get("enableIntegrityMonitoring")),
         "ip_forwarding": bool(d.get("canIpForward")),
+        # Only instance metadata can block project-wide keys; OS Login replaces metadata SSH keys entirely.
+        "ssh.project_keys_blocked": own.get("block-project-ssh-keys") in ("true", "1", "yes", "on"),
     }
     location = location_of(asset)
     if isinstance(location, Unknown) and d.get("zone"):

@@ -25,10 +25,10 @@ def fake() -> Iterator[FakeAssetServer]:
         yield server
 
 
-def run_scan(server: FakeAssetServer, **target: Any) -> tuple[ScanResult, GcpProvider]:
+def run_scan(server: FakeAssetServer, policy_file: str | None = None, **target: Any) -> tuple[ScanResult, GcpProvider]:
     """Scan the fake through the real AssetServiceClient (REST, AnonymousCredentials)."""
     catalog = load_catalog()
-    policy = load_policy(None, catalog)
+    policy = load_policy(policy_file, catalog)
     provider = GcpProvider()
     full = {**FAST, "endpoint": server.url, **target}
     if not any(k in target for k in ("organization", "folder", "project")):

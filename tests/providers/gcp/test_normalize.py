@@ -64,7 +64,8 @@ def test_instances_merge_project_metadata() -> None:
     good = valid(compute.normalize_instance(asset("/instances/web-good"), {"enable-oslogin": "true"}))
     assert good.location == "asia-northeast1-b"
     assert good.attrs == {"public_ip": False, "identity.default_service_account": False, "identity.full_api_scope": False,
-                          "serial_port": False, "os_login": True, "shielded_vm": True, "ip_forwarding": False}
+                          "serial_port": False, "os_login": True, "shielded_vm": True, "ip_forwarding": False,
+                          "ssh.project_keys_blocked": True}
     bad = valid(compute.normalize_instance(asset("/instances/web-bad"), {"serial-port-enable": "true"}))
     assert bad.attrs["public_ip"] and bad.attrs["identity.default_service_account"] and bad.attrs["identity.full_api_scope"]
     assert bad.attrs["serial_port"] is True and bad.attrs["os_login"] is False  # instance FALSE overrides

@@ -13,10 +13,21 @@ from providers.gcp import GcpProvider
 from scanner.catalog import load_catalog
 from scanner.model import CollectionError, Resource, Status, Unknown
 from tests.fakes.gcp_asset import FakeAssetServer
-from tests.providers.gcp.conftest import FAST, ORG
+from tests.providers.gcp.conftest import FAST, ORG, run_scan
 
-# Checks whose kinds GCP emits but whose facts Cloud Asset Inventory does not give: never PASS on GCP.
-NOT_EMITTED: dict[str, str] = {}
+STRICT = str(Path(__file__).resolve().parents[2] / "fixtures" / "gcp" / "strict-policy.yaml")
+# Checks whose kinds GCP emits but whose facts Cloud Asset Inventory does not give: UNKNOWN, never PASS.
+NOT_EMITTED = {
+    "GC-ENC-015": "Cloud Storage has no minimum-TLS setting in its configuration",
+    "GC-GOV-005": "Essential Contacts are not in Cloud Asset Inventory",
+    "GC-LOG-006": "Security Command Center and Event Threat Detection state is not in Cloud Asset Inventory",
+}
+# Checks that no Google Cloud configuration can fail: the platform guarantees the compliant state.
+PLATFORM_PASS_ONLY = {
+    "GC-ENC-001": "Google Cloud encrypts every disk and snapshot at rest",
+    "GC-ENC-002": "Google Cloud encrypts every Cloud SQL instance at rest",
+    "GC-LOG-001": "Admin Activity audit logs are always written and cannot be turned off",
+}
 
 
 def collect_all(server: FakeAssetServer, **target: Any) -> tuple[list[Resource], list[CollectionError], GcpProvider]:
@@ -43,19 +54,25 @@ def test_org_scan_inventory_and_no_errors(org_scan) -> None:
 
 
 def test_every_check_applying_to_gcp_is_proven_both_ways(org_scan) -> None:
+    """The default policy on the organization, a strict policy, and a project outside any organization."""
     result, provider, _ = org_scan
+    with FakeAssetServer(page_cap=3) as server:
+        strict, _ = run_scan(server, policy_file=STRICT)
+        orphan, _ = run_scan(server, project=("gov-orphan",))
     catalog = load_catalog()
     applicable = [c for c in catalog.checks.values()
                   if c.live and (c.providers is None or "gcp" in c.providers) and set(c.kinds) & provider.kinds]
     statuses: dict[str, set[Status]] = defaultdict(set)
-    for finding in result.findings:
+    for finding in result.findings + strict.findings + orphan.findings:
         statuses[finding.check_id].add(finding.status)
-    unproven = {c.id: sorted(statuses[c.id]) for c in applicable
-                if c.id not in NOT_EMITTED and not {Status.PASS, Status.FAIL} <= statuses[c.id]}
+    unproven = {c.id: sorted(statuses[c.id]) for c in applicable if c.id not in NOT_EMITTED | PLATFORM_PASS_ONLY.keys()
+                and not {Status.PASS, Status.FAIL} <= statuses[c.id]}
     assert unproven == {}
     for check_id in NOT_EMITTED:
-        assert Status.PASS not in statuses[check_id]
-    assert len(applicable) >= 15
+        assert statuses[check_id] == {Status.UNKNOWN}, check_id
+    for check_id in PLATFORM_PASS_ONLY:
+        assert statuses[check_id] == {Status.PASS}, check_id
+    assert len(applicable) >= 25
 
 
 def test_findings_on_the_fixture_resources(org_scan) -> None:
@@ -69,7 +86,7 @@ def test_findings_on_the_fixture_resources(org_scan) -> None:
     assert verdict[("GC-RES-006", "db-dev")] is Status.FAIL  # replica in us-central1
     assert verdict[("GC-RES-006", "db-prod")] is Status.PASS
     assert verdict[("GC-RES-001", "opendata")] is Status.FAIL  # BigQuery `US`
-    assert verdict[("GC-RES-201", "anywhere")] is Status.FAIL
+    assert verdict[("GC-RES-018", "anywhere")] is Status.FAIL
     assert verdict[("GC-RES-001", "_Default")] is Status.UNKNOWN  # global log bucket: review, never PASS
 
 
