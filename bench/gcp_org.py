@@ -214,6 +214,8 @@ def scan(endpoint: str, mode: str) -> dict[str, Any]:
                 resources, findings, errors = resources + r, findings + f, errors + e
     return {"mode": mode, "resources": resources, "findings": findings, "collection_errors": errors,
             "api_calls": provider.api_calls, "seconds": round(time.monotonic() - started, 2),
+            "cpu_s": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+            "load_avg": round(os.getloadavg()[0], 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "rss_before_scan_mb": round(baseline_rss / 1024, 1)}
 
@@ -255,11 +257,11 @@ def main() -> None:
         print(json.dumps(scan(args.endpoint, args.mode)))
     else:
         rows = [row for n in (args.projects or [200, 1000]) for row in measure(n, args.modes.split(","))]
-        print("| projects | resources | mode | API calls (pages) | findings | wall s | peak RSS MB |")
-        print("|---:|---:|---|---:|---:|---:|---:|")
+        print("| projects | resources | mode | API calls (pages) | findings | wall s | CPU s (scan process) | peak RSS MB | load avg |")
+        print("|---:|---:|---|---:|---:|---:|---:|---:|---:|")
         for r in rows:
             print(f"| {r['projects']} | {r['resources']} | {r['mode']} | {r['api_calls']} | {r['findings']} | "
-                  f"{r['seconds']} | {r['peak_rss_mb']} |")
+                  f"{r['seconds']} | {r['cpu_s']} | {r['peak_rss_mb']} | {r['load_avg']} |")
 
 
 if __name__ == "__main__":
