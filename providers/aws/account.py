@@ -32,6 +32,7 @@ def _region_replies(scope: Scope, region: str) -> dict[str, Reply | Failed]:
         out["recorders"] = call(cfg, "describe_configuration_recorders")
         out["recorder_status"] = call(cfg, "describe_configuration_recorder_status")
         out["hub"] = call(scope.client("securityhub", region), "describe_hub")
+        out["analyzers"] = call(scope.client("accessanalyzer", region), "list_analyzers", type="ACCOUNT")
     return out
 
 
@@ -43,6 +44,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         iam = scope.client("iam", GLOBAL)
         summary = call(iam, "get_account_summary")
         password = call(iam, "get_account_password_policy")
+        contact = call(scope.client("account", "us-east-1"), "get_alternate_contact", AlternateContactType="SECURITY")
         pab = storage.account_public_access_block(scope)
         guardrails, org_facts, org_failures = organizations.guardrails(scope)
         trails = [t for r, replies in per_region.items() if not isinstance(replies["trails"], Failed)
@@ -53,7 +55,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         for reply in replies.values():
             if isinstance(reply, Failed) and reply.code not in _ABSENT_CODES:
                 yield scope.error(_service(reply), region_name, reply, ("account",))
-    for reply in (summary, password, pab, report, *org_failures):
+    for reply in (summary, password, pab, report, contact, *org_failures):
         if isinstance(reply, Failed) and reply.code not in _ABSENT_CODES:
             yield scope.error(_service(reply), GLOBAL, reply, ("account",))
     yield from organizations.iter_guardrails(guardrails)
@@ -67,12 +69,14 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
             r["PublicAccessBlockConfiguration"].get(k) is True for k in storage._PAB_KEYS),
             {"NoSuchPublicAccessBlockConfiguration": False}),
         "regions.enabled": list(scope.regions),
+        "security_contact.present": fact(contact, lambda r: bool(r.get("AlternateContact", {}).get("EmailAddress")),
+                                         {"ResourceNotFoundException": False}),
     }
     yield resource("account", "AWS::::Account", f"arn:aws:iam::{scope.account}:root", scope.account, scope.account,
                    GLOBAL, attrs)
 
 
-_ABSENT_CODES = frozenset({"NoSuchEntity", "NoSuchPublicAccessBlockConfiguration", "InvalidAccessException",
+_ABSENT_CODES = frozenset({"NoSuchEntity", "ResourceNotFoundException", "NoSuchPublicAccessBlockConfiguration", "InvalidAccessException",
                            "AWSOrganizationsNotInUseException"})
 
 
@@ -100,7 +104,7 @@ def regional_facts(per_region: Mapping[str, Mapping[str, Reply | Failed]], regio
     if not japan:
         why = Unknown("no Japanese region was scanned")
         return {**facts, "threat_detection.enabled": why, "threat_detection.missing_regions": why,
-                "config.recording": why, "findings_aggregation.enabled": why}
+                "config.recording": why, "findings_aggregation.enabled": why, "access_analyzer.enabled": why}
     detection = {r: _guardduty_on(per_region[r]) for r in japan}
     missing = [r for r, on in detection.items() if on is False]
     facts["threat_detection.enabled"] = _every(list(detection.values()))
@@ -110,6 +114,9 @@ def regional_facts(per_region: Mapping[str, Mapping[str, Reply | Failed]], regio
     facts["findings_aggregation.enabled"] = _every([
         fact(per_region[r]["hub"], lambda x: bool(x.get("HubArn")), {"InvalidAccessException": False,
                                                                      "ResourceNotFoundException": False})
+        for r in japan])
+    facts["access_analyzer.enabled"] = _every([
+        fact(per_region[r]["analyzers"], lambda x: any(a.get("status") == "ACTIVE" for a in x.get("analyzers", [])))
         for r in japan])
     return facts
 

@@ -8,7 +8,7 @@ from typing import Any
 from providers.aws.calls import Failed, Reply, arn_region, call, pages
 from providers.aws.normalize import fact, resource, sorted_unique
 from providers.aws.session import Scope
-from scanner.model import CollectionError, Resource
+from scanner.model import CollectionError, Resource, Unknown
 
 
 def collect_plans(scope: Scope, region: str) -> Iterator[Resource | CollectionError]:
@@ -25,8 +25,7 @@ def normalize_plan(summary: Mapping[str, Any], plan: Reply | Failed, account: st
     """Pure: a ListBackupPlans item and its GetBackupPlan reply."""
     attrs: dict[str, Any] = {"copy.locations": fact(plan, copy_regions)}
     retention = fact(plan, _min_retention)
-    if retention is not None:
-        attrs["retention_days"] = retention
+    attrs["retention_days"] = retention if retention is not None else Unknown("no rule expires its backups")
     return resource("backup.plan", "AWS::Backup::BackupPlan", summary["BackupPlanArn"],
                     summary.get("BackupPlanName", summary["BackupPlanId"]), account, region, attrs)
 

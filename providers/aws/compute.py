@@ -30,7 +30,8 @@ def normalize_instance(instance: Mapping[str, Any], account: str, region: str) -
     tags = tags_of(instance.get("Tags"))
     return resource("compute.instance", "AWS::EC2::Instance", f"arn:aws:ec2:{region}:{account}:instance/{iid}",
                     tags.get("Name", iid), account, region,
-                    {"public_ip": bool(instance.get("PublicIpAddress")), "metadata.token_required": tokens}, tags)
+                    {"public_ip": bool(instance.get("PublicIpAddress")), "metadata.token_required": tokens,
+                     "identity.attached": bool(instance.get("IamInstanceProfile"))}, tags)
 
 
 def collect_volumes(scope: Scope, region: str) -> Iterator[Resource | CollectionError]:

@@ -44,6 +44,7 @@ def normalize_db_instance(db: Mapping[str, Any], at_rest: str | Unknown, account
         "backup.locations": sorted_unique(([region] if retention > 0 else []) + backup_copies),
         "replication.locations": sorted_unique(replicas),
         "deletion_protection": bool(db.get("DeletionProtection")),
+        "auto_minor_upgrade": bool(db.get("AutoMinorVersionUpgrade")),
     }
     return resource("database.instance", "AWS::RDS::DBInstance", db["DBInstanceArn"], db["DBInstanceIdentifier"],
                     account, region, attrs, tags_of(db.get("TagList")))
@@ -54,7 +55,7 @@ def normalize_db_cluster(cluster: Mapping[str, Any], at_rest: str | Unknown, acc
     retention = int(cluster.get("BackupRetentionPeriod") or 0)
     replicas = [_replica_region(i, region) for i in cluster.get("ReadReplicaIdentifiers", [])]
     zones = cluster.get("AvailabilityZones") or []
-    attrs = {
+    attrs: dict[str, Any] = {
         "encryption.at_rest": at_rest,
         "public": any(bool(m.get("PubliclyAccessible")) for m in cluster.get("DBClusterMembers", []) if "PubliclyAccessible" in m)
         if any("PubliclyAccessible" in m for m in cluster.get("DBClusterMembers", []))
@@ -66,6 +67,8 @@ def normalize_db_cluster(cluster: Mapping[str, Any], at_rest: str | Unknown, acc
         "replication.locations": sorted_unique(replicas),
         "deletion_protection": bool(cluster.get("DeletionProtection")),
     }
+    if "AutoMinorVersionUpgrade" in cluster:
+        attrs["auto_minor_upgrade"] = bool(cluster["AutoMinorVersionUpgrade"])
     return resource("database.instance", "AWS::RDS::DBCluster", cluster["DBClusterArn"], cluster["DBClusterIdentifier"],
                     account, region, attrs, tags_of(cluster.get("TagList")))
 

@@ -164,6 +164,9 @@ def _seed_identity(mk: MakeClient) -> None:
     iam.create_user(UserName="alice")
     iam.create_login_profile(UserName="alice", Password="Correct-horse-1")
     iam.create_access_key(UserName="alice")
+    admin = iam.create_policy(PolicyName="FullAdmin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_user_policy(UserName="alice", PolicyArn=admin)
     iam.create_user(UserName="bob")
     iam.create_login_profile(UserName="bob", Password="Correct-horse-2")
     serial = iam.create_virtual_mfa_device(VirtualMFADeviceName="bob")["VirtualMFADevice"]["SerialNumber"]

@@ -8,9 +8,10 @@ import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 from providers.aws.calls import Failed, Reply, call, pages
-from providers.aws.normalize import resource
+from providers.aws.normalize import as_list, policy_document, resource, statements
 from providers.aws.session import GLOBAL, Scope
 from scanner.model import CollectionError, Resource, Unknown
 
@@ -60,18 +61,44 @@ def collect_users(scope: Scope, region: str) -> Iterator[Resource | CollectionEr
 
 
 def _admins(scope: Scope) -> set[str] | Failed:
-    """Users holding AdministratorAccess directly or through a group (one paged call)."""
+    """Users holding full administrative rights (one paged GetAccountAuthorizationDetails)."""
     iam = scope.client("iam", GLOBAL)
+    details: dict[str, list[Any]] = {"UserDetailList": [], "GroupDetailList": [], "Policies": []}
     try:
-        details = list(pages(iam, "get_account_authorization_details", "UserDetailList", Filter=["User"]))
-        groups = list(pages(iam, "get_account_authorization_details", "GroupDetailList", Filter=["Group"]))
-    except Exception as exc:  # CollectionFailure from pages: blur the fact only
-        return Failed(getattr(exc, "operation", "iam:GetAccountAuthorizationDetails"), getattr(exc, "reason", str(exc)))
-    admin_groups = {g["GroupName"] for g in groups
-                    if any(p.get("PolicyArn") == ADMIN_POLICY for p in g.get("AttachedManagedPolicies", []))}
-    return {u["UserName"] for u in details
-            if any(p.get("PolicyArn") == ADMIN_POLICY for p in u.get("AttachedManagedPolicies", []))
-            or admin_groups & set(u.get("GroupList", []))}
+        for page in iam.get_paginator("get_account_authorization_details").paginate(
+                Filter=["User", "Group", "LocalManagedPolicy"]):
+            for key, items in details.items():
+                items += page.get(key, [])
+    except Exception as exc:  # a denied or failed read blurs the admin fact only
+        from providers.aws.calls import error_code
+
+        code, message = error_code(exc)
+        return Failed("iam:GetAccountAuthorizationDetails", code, message)
+    return admin_users(details)
+
+
+def admin_users(details: Mapping[str, list[Any]]) -> set[str]:
+    """Pure: users with AdministratorAccess or an `Allow * on *` policy, directly, inline or through a group."""
+    admin_arns = {ADMIN_POLICY} | {p["Arn"] for p in details.get("Policies", []) if any(
+        v.get("IsDefaultVersion") and _full_admin(v.get("Document")) for v in p.get("PolicyVersionList", []))}
+
+    def holds(entity: Mapping[str, Any], inline_key: str) -> bool:
+        return (any(p.get("PolicyArn") in admin_arns for p in entity.get("AttachedManagedPolicies", []))
+                or any(_full_admin(p.get("PolicyDocument")) for p in entity.get(inline_key, [])))
+
+    admin_groups = {g["GroupName"] for g in details.get("GroupDetailList", []) if holds(g, "GroupPolicyList")}
+    return {u["UserName"] for u in details.get("UserDetailList", [])
+            if holds(u, "UserPolicyList") or admin_groups & set(u.get("GroupList", []))}
+
+
+def _full_admin(document: Any) -> bool:
+    doc = document
+    if isinstance(doc, str):
+        doc = policy_document(unquote(doc))
+    if not isinstance(doc, Mapping):
+        return False
+    return any(s.get("Effect") == "Allow" and "*" in as_list(s.get("Action")) and "*" in as_list(s.get("Resource"))
+               for s in statements(doc))
 
 
 def _date(text: str | None) -> datetime | None:

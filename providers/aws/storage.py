@@ -8,6 +8,7 @@ from typing import Any
 
 from providers.aws.calls import Failed, Reply, call, pages
 from providers.aws.normalize import (
+    as_list,
     fact,
     kleene_and,
     kleene_or,
@@ -27,6 +28,8 @@ DETAIL = (
 ALL_USERS = ("http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 _PAB_KEYS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 KINDS = ("storage.bucket",)
+# Every AWS API endpoint, S3 included, refuses TLS 1.0 and 1.1 since 2024; a bucket policy can only raise it.
+BASELINE_TLS = "1.2"
 
 
 def account_public_access_block(scope: Scope) -> Reply | Failed:
@@ -91,6 +94,7 @@ def normalize_bucket(name: str, account: str, location: Reply | Failed, replies:
         "versioning": fact(replies["get_bucket_versioning"], lambda r: r.get("Status") == "Enabled"),
         "access_logging": fact(replies["get_bucket_logging"], lambda r: bool(r.get("LoggingEnabled"))),
         "tls_only": fact(replies["get_bucket_policy"], _denies_insecure_transport, {"NoSuchBucketPolicy": False}),
+        "tls.min_version": fact(replies["get_bucket_policy"], _min_tls, {"NoSuchBucketPolicy": BASELINE_TLS}),
         "replication.locations": fact(replies["get_bucket_replication"],
                                       lambda r: _replication_regions(r, bucket_regions),
                                       {"ReplicationConfigurationNotFoundError": []}),
@@ -152,6 +156,21 @@ def _denies_insecure_transport(reply: Reply) -> bool | Unknown:
             if str(value).lower() in ("false", "['false']"):
                 return True
     return False
+
+
+def _min_tls(reply: Reply) -> str | Unknown:
+    doc = policy_document(reply.get("Policy"))
+    if isinstance(doc, Unknown):
+        return doc
+    versions = [BASELINE_TLS]
+    for stmt in statements(doc):
+        if stmt.get("Effect") != "Deny":
+            continue
+        for operator in ("NumericLessThan", "NumericLessThanIfExists"):
+            value = (stmt.get("Condition") or {}).get(operator, {}).get("s3:TlsVersion")
+            for v in as_list(value):
+                versions.append(str(v))
+    return max(versions, key=lambda v: tuple(int(p) for p in v.split(".") if p.isdigit()))
 
 
 def _replication_regions(reply: Reply, bucket_regions: Mapping[str, str | Unknown]) -> list[Any]:
