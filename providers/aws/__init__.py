@@ -139,7 +139,8 @@ class AwsProvider:
                     scopes[member_id] = CollectionFailure(assumed.operation, f"{assumed.code}: {assumed.message}")
                     continue
                 member_session = new_session(settings, self.meter, assumed["Credentials"])
-                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions))
+                management = Scope(account_id, session, settings, tuple(regions))
+                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions), management)
         else:
             if wanted and account_id not in wanted:
                 raise UsageError(f"--accounts does not include the caller's account {account_id}; "

@@ -93,6 +93,7 @@ class Scope:
     session: Any
     settings: Settings
     regions: tuple[str, ...]
+    management: Scope | None = None  # in an organization scan, the account that can read SCPs for members
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str | Unknown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
