@@ -68,7 +68,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         "storage.public_access_block": fact(pab, lambda r: all(
             r["PublicAccessBlockConfiguration"].get(k) is True for k in storage._PAB_KEYS),
             {"NoSuchPublicAccessBlockConfiguration": False}),
-        "regions.enabled": list(scope.regions),
+        "regions.enabled": scope.enabled if scope.enabled is not None else Unknown("enabled regions not read"),
         "security_contact.present": fact(contact, lambda r: bool(r.get("AlternateContact", {}).get("EmailAddress")),
                                          {"ResourceNotFoundException": False}),
     }

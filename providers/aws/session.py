@@ -35,7 +35,7 @@ class Settings:
         from botocore.config import Config
 
         return Config(
-            retries={"mode": self.retry_mode, "max_attempts": self.max_attempts},  # type: ignore[typeddict-item]
+            retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts},  # type: ignore[typeddict-item]
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             max_pool_connections=self.max_pool,
@@ -85,6 +85,14 @@ def new_session(settings: Settings, meter: Meter, credentials: Mapping[str, str]
     return session
 
 
+def enabled_regions(reply: Any) -> list[str] | Unknown:
+    """Pure: the regions DescribeRegions(AllRegions=True) reports as enabled (opt-in not required or opted in)."""
+    if isinstance(reply, Failed):
+        return reply.unknown()
+    return sorted(r["RegionName"] for r in reply.get("Regions", [])
+                  if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in"))
+
+
 @dataclass
 class Scope:
     """One account being scanned: its session, clients (cached, thread-safe creation) and regions."""
@@ -94,6 +102,7 @@ class Scope:
     settings: Settings
     regions: tuple[str, ...]
     management: Scope | None = None  # in an organization scan, the account that can read SCPs for members
+    enabled: Any = None  # regions enabled for the account (list) or Unknown
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str | Unknown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
