@@ -7,7 +7,6 @@ from tests.providers.aws.conftest import World
 from tests.reliability import record
 
 
-
 def test_every_called_operation_is_in_the_policy_and_read_only(world: World) -> None:
     allowed = policy_actions()
     called = sorted(world.operations)
