@@ -88,17 +88,7 @@ def test_user_facts_unknown_when_the_report_fails(judge: Any) -> None:
 
 
 def test_admin_from_policy_documents() -> None:
-    details = {
-        "Policies": [{"Arn": "arn:aws:iam::1:policy/Star", "PolicyVersionList": [
-            {"IsDefaultVersion": True, "Document": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"}]}],
-        "GroupDetailList": [{"GroupName": "ops", "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
-        "UserDetailList": [
-            {"UserName": "a", "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::1:policy/Star"}]},
-            {"UserName": "b", "GroupList": ["ops"]},
-            {"UserName": "c", "UserPolicyList": [{"PolicyName": "i", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}}]},
-            {"UserName": "d", "UserPolicyList": [{"PolicyName": "r", "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}}]},
-        ],
-    }
+    details = load("iam_authorization_details.json")
     assert identity.admin_users(details) == {"a", "b", "c"}
 
 
