@@ -96,6 +96,7 @@ class AwsProvider:
         self.meter = Meter()
         self._scopes: dict[str, Scope] = {}
         self._failed: dict[str, CollectionFailure] = {}
+        self._pending: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -155,7 +156,10 @@ class AwsProvider:
                     self._failed[scope_id] = scope
                 else:
                     self._scopes[scope_id] = scope
-            yield from self._units(scope_id, regions, failed=isinstance(scope, CollectionFailure))
+            units = list(self._units(scope_id, regions, failed=isinstance(scope, CollectionFailure)))
+            with self._lock:
+                self._pending[scope_id] = self._pending.get(scope_id, 0) + len(units)
+            yield from units
 
     def _units(self, scope: str, regions: list[str], failed: bool) -> Iterator[WorkUnit]:
         if failed:
@@ -170,8 +174,14 @@ class AwsProvider:
         if unit.scope in self._failed:
             raise self._failed[unit.scope]
         scope = self._scopes[unit.scope]
-        for collector in _collectors(unit.service):
-            yield from collector(scope, unit.region)
+        try:
+            for collector in _collectors(unit.service):
+                yield from collector(scope, unit.region)
+        finally:
+            with self._lock:
+                self._pending[unit.scope] = left = self._pending.get(unit.scope, 1) - 1
+            if left <= 0 and scope.management is not None:
+                scope.release()  # a member account is finished; the management scope serves the others
 
 
 provider = AwsProvider

@@ -66,18 +66,38 @@ def _strip_account_host_prefix(request: Any, **_: Any) -> None:
     request.url = _HOST_PREFIX.sub(r"\1", request.url)
 
 
+_LOADER: Any = None
+_LOADER_LOCK = threading.Lock()
+
+
+def _shared_loader() -> Any:
+    # One model loader for every session: an organization scan then parses each service model once,
+    # not once per member account.
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            from botocore.loaders import create_loader
+
+            _LOADER = create_loader()
+        return _LOADER
+
+
 def new_session(settings: Settings, meter: Meter, credentials: Mapping[str, str] | None = None) -> Any:
     """A boto3 session (standard credential chain, or the given temporary credentials) wired to `meter`."""
     import boto3
+    import botocore.session
 
+    core = botocore.session.Session(profile=None if credentials else settings.profile)
+    core.register_component("data_loader", _shared_loader())
     if credentials:
         session = boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials.get("SessionToken"),
+            botocore_session=core,
         )
     else:
-        session = boto3.Session(profile_name=settings.profile) if settings.profile else boto3.Session()
+        session = boto3.Session(botocore_session=core)
     events = session._session.get_component("event_emitter")
     events.register("before-call", meter.hook)
     if os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"):
@@ -106,6 +126,12 @@ class Scope:
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str | Unknown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def release(self) -> None:
+        """Drop the cached clients once every unit of the scope is done (memory bounded by open scopes)."""
+        with self._lock:
+            self._clients.clear()
+            self._keys.clear()
 
     def client(self, service: str, region: str) -> Any:
         """A client for `service` in `region` (global services use their home region)."""
