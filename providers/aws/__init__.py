@@ -127,7 +127,7 @@ class AwsProvider:
         wanted = set(_csv(target.get("accounts")))
         role = target.get("org_role")
         scopes: dict[str, Scope | CollectionFailure] = {}
-        management = Scope(account_id, session, settings, tuple(regions), enabled=enabled)
+        management = Scope(account_id, session, settings, tuple(regions))
         if role:
             org = home.client("organizations", GLOBAL)
             sts = home.client("sts", HOME_REGION)
@@ -144,7 +144,7 @@ class AwsProvider:
                     scopes[member_id] = CollectionFailure(assumed.operation, f"{assumed.code}: {assumed.message}")
                     continue
                 member_session = new_session(settings, self.meter, assumed["Credentials"])
-                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions), management, enabled=enabled)
+                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions), management)
         else:
             if wanted and account_id not in wanted:
                 raise UsageError(f"--accounts does not include the caller's account {account_id}; "

@@ -122,7 +122,6 @@ class Scope:
     settings: Settings
     regions: tuple[str, ...]
     management: Scope | None = None  # in an organization scan, the account that can read SCPs for members
-    enabled: Any = None  # regions enabled for the account (list) or Unknown
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str | Unknown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
