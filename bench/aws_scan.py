@@ -42,7 +42,8 @@ def free_port() -> int:
 
 
 def start_moto(port: int) -> subprocess.Popen[bytes]:
-    binary = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+    beside = Path(sys.executable).with_name("moto_server")  # the venv's own, not a pyenv shim
+    binary = str(beside) if beside.exists() else shutil.which("moto_server") or "moto_server"
     env = {**os.environ, **FAKE_ENV}
     proc = subprocess.Popen([binary, "-H", "127.0.0.1", "-p", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -136,7 +137,11 @@ def main() -> None:
             wall, rss, report = run_scan(endpoint, Path(tmp), args.workers, None if args.all_regions else ",".join(REGIONS))
     finally:
         moto.terminate()
-        moto.wait(timeout=10)
+        try:
+            moto.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            moto.kill()
+            moto.wait()
     inventory = report.get("inventory", {}).get("aws", {})
     resources = sum(inventory.values())
     calls = report.get("api_calls", {}).get("aws", 0)
