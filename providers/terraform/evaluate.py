@@ -336,7 +336,38 @@ def _tomap(value: Any) -> Any:
     return dict(value) if isinstance(value, Mapping) else Unknown("tomap() of a non-object")
 
 
+def _contains_unknown(value: Any) -> Unknown | None:
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = _contains_unknown(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _jsonencode(value: Any) -> Any:
+    bad = _contains_unknown(value)
+    if bad is not None:
+        return Unknown(f"jsonencode() of a value that is not known: {bad.reason}", bad.source)
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _jsondecode(value: Any) -> Any:
+    if not isinstance(value, str):
+        return Unknown("jsondecode() of a non-string")
+    try:
+        return json.loads(value)
+    except ValueError:
+        return Unknown("jsondecode() of invalid JSON")
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "jsonencode": _jsonencode,
+    "jsondecode": _jsondecode,
     "lower": _lower,
     "upper": _upper,
     "format": _format,
@@ -367,7 +398,7 @@ def call(name: str, arg_exprs: tuple[Expr, ...], expand: bool, scope: Scope) -> 
             return Unknown(f"{name}(...) expands a non-list")
         args.extend(last)
     # Functions that build collections may carry Unknown elements; scalar ones may not.
-    if name not in ("concat", "merge", "tolist", "lookup", "length", "tomap"):
+    if name not in ("concat", "merge", "tolist", "lookup", "length", "tomap", "jsonencode"):
         bad = first_unknown(args)
         if bad is not None:
             return bad
