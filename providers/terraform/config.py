@@ -84,30 +84,18 @@ def _no_refs(root: str, ops: tuple[Any, ...], scope: Scope) -> Any:
     return Unknown(f"reference to {root} is not allowed here")
 
 
-class Configuration:
-    """A whole root module with its modules, evaluated; also the `TfContext` mappers query."""
+class Joins:
+    """`TfContext` queries over a list of evaluated resources (shared by the HCL and plan readers)."""
 
-    def __init__(self, root: str, scope: str, var_files: Sequence[str] = (), variables: Mapping[str, Any] | None = None,
-                 parsed: Mapping[str, HclFile | HclSyntaxError] | None = None) -> None:
-        self.root = root
-        self.scope = scope
-        self.problems: list[Problem] = []
-        self.resources: list[TfResource] = []
-        self._by_type: dict[str, list[TfResource]] = {}
-        self._defs: dict[str, _ModuleDef | None] = {}
-        self._parsed = dict(parsed or {})
-        self._remote = self._read_modules_json()
-        root_vars = self._root_variables(var_files, variables or {})
-        definition = self._module_def(root)
-        if definition is None:
-            return
-        instance = _Instance(self, definition, "", root_vars, None, {}, root, "")
-        instance.providers = instance.own_providers({})
-        instance.expand_all()
-        for resource in self.resources:
+    scope: str
+    _by_type: dict[str, list[TfResource]]
+
+    def index(self, resources: Iterable[TfResource]) -> None:
+        """Index resources by type."""
+        self._by_type = {}
+        for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
-    # -- TfContext -------------------------------------------------------------------------------
     def of_type(self, type_: str) -> list[TfResource]:
         """Every resource of a type in the configuration."""
         return list(self._by_type.get(type_, ()))
@@ -129,6 +117,29 @@ class Configuration:
                     out.append(candidate)
                     break
         return out
+
+
+class Configuration(Joins):
+    """A whole root module with its modules, evaluated; also the `TfContext` mappers query."""
+
+    def __init__(self, root: str, scope: str, var_files: Sequence[str] = (), variables: Mapping[str, Any] | None = None,
+                 parsed: Mapping[str, HclFile | HclSyntaxError] | None = None) -> None:
+        self.root = root
+        self.scope = scope
+        self.problems: list[Problem] = []
+        self.resources: list[TfResource] = []
+        self._by_type: dict[str, list[TfResource]] = {}
+        self._defs: dict[str, _ModuleDef | None] = {}
+        self._parsed = dict(parsed or {})
+        self._remote = self._read_modules_json()
+        root_vars = self._root_variables(var_files, variables or {})
+        definition = self._module_def(root)
+        if definition is None:
+            return
+        instance = _Instance(self, definition, "", root_vars, None, {}, root, "")
+        instance.providers = instance.own_providers({})
+        instance.expand_all()
+        self.index(self.resources)
 
     # -- loading ---------------------------------------------------------------------------------
     def _file(self, path: str) -> HclFile | None:
