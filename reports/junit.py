@@ -11,12 +11,13 @@ from collections import defaultdict
 from xml.etree import ElementTree as ET
 
 from reports.fields import sorted_findings
+from reports.sarif import relative_uri
 from scanner.model import Finding, ScanResult, Status
 
 
 def _location(f: Finding) -> str:
     if f.origin.type == "iac" and f.origin.file:
-        return f"{f.origin.file}:{f.origin.line or 1}"
+        return f"{relative_uri(f.origin.file)}:{f.origin.line or 1}"
     return f"{f.provider}/{f.scope}/{f.location}"
 
 
@@ -37,7 +38,8 @@ def render(result: ScanResult, lang: str) -> bytes:
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for f in sorted(findings, key=lambda x: (x.check_id, x.resource_id)):
             case = ET.SubElement(suite, "testcase", classname=_clean(f"{f.check_id}"),
-                                 name=_clean(f"{f.resource_id}"), file=_clean(f.origin.file or ""),
+                                 name=_clean(f"{f.resource_id}"),
+                                 file=_clean(relative_uri(f.origin.file) if f.origin.file else ""),
                                  line=str(f.origin.line or ""))
             case.set("title", _clean(f.title[lang]))
             text = _clean(f"{_location(f)}: {f.message[lang]}")

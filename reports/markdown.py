@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reports.fields import sorted_findings
+from reports.sarif import relative_uri
 from scanner.model import Finding, ScanResult, Status
 
 TOP = 25
@@ -30,7 +31,7 @@ def _cell(text: str) -> str:
 
 def _where(f: Finding) -> str:
     if f.origin.type == "iac" and f.origin.file:
-        return f"`{f.origin.file}:{f.origin.line or 1}`".replace("|", "\\|")
+        return f"`{relative_uri(f.origin.file)}:{f.origin.line or 1}`".replace("|", "\\|")
     return _cell(f"{f.scope} {f.location}")
 
 

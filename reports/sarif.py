@@ -29,7 +29,8 @@ _COLLECTION_ERROR = ("収集エラー: 一部を読み取れませんでした",
 _FILE_LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>\d+): ")
 
 
-def _uri(path: str) -> str:
+def relative_uri(path: str) -> str:
+    """A file path relative to the working directory (the repository root in CI), with forward slashes."""
     relative = os.path.relpath(path) if os.path.isabs(path) else path
     if relative.startswith(".."):
         relative = os.path.abspath(path)
@@ -63,7 +64,7 @@ def _location(f: Finding) -> dict[str, Any]:
     if f.origin.type == "iac" and f.origin.file:
         return {
             "physicalLocation": {
-                "artifactLocation": {"uri": _uri(f.origin.file), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": relative_uri(f.origin.file), "uriBaseId": "%SRCROOT%"},
                 "region": {"startLine": max(1, int(f.origin.line or 1))},
             },
             "logicalLocations": [logical],
@@ -104,7 +105,7 @@ def _notification(error: Any) -> dict[str, Any]:
     match = _FILE_LINE.match(error.reason)
     if match:
         notification["locations"] = [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(match.group("file")), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": relative_uri(match.group("file")), "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": max(1, int(match.group("line")))},
         }}]
     return notification
