@@ -7,6 +7,7 @@ Heavy imports (tree-sitter, the mappers) happen inside `collect`, never at impor
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -114,9 +115,7 @@ class IacProvider:
                     if kind is not None:
                         seen.add(os.path.abspath(file))
                         units.append(self._unit("terraform-plan" if kind == "plan" else kind, file, extra))
-        from providers.terraform.config import module_sources, tf_files
-
-        all_tf = [f for d in tf_dirs for f in (tf_dirs[d] or tf_files(d))]
+        all_tf = [f for d in tf_dirs for f in (tf_dirs[d] or sorted(glob.glob(os.path.join(glob.escape(d), "*.tf"))))]
         called = module_sources(all_tf)
         for directory in sorted(tf_dirs):
             if os.path.normpath(directory) in called:
@@ -149,6 +148,23 @@ class IacProvider:
             yield CollectionError(NAME, unit.scope, unit.service, "", f"{unit.payload['path']}:1",
                                   f"{unit.payload['path']}:1: not a Terraform plan JSON nor a CloudFormation template",
                                   ())
+
+
+_MODULE_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.M)
+
+
+def module_sources(paths: Iterable[str]) -> set[str]:
+    """Directories that the given `.tf` files call as local modules (a text scan: planning parses nothing)."""
+    out = set()
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        for match in _MODULE_SOURCE.finditer(text):
+            out.add(os.path.normpath(os.path.join(os.path.dirname(path), match.group(1))))
+    return out
 
 
 def _head(path: str, size: int = 65536) -> str:

@@ -92,10 +92,12 @@ class Joins:
 
     scope: str
     _by_type: dict[str, list[TfResource]]
+    _links: dict[tuple[str, str], dict[Any, list[TfResource]]]
 
     def index(self, resources: Iterable[TfResource]) -> None:
         """Index resources by type."""
         self._by_type = {}
+        self._links = {}
         for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
@@ -105,21 +107,35 @@ class Joins:
 
     def linked(self, target: TfResource, type_: str, by: str) -> list[TfResource]:
         """Resources of `type_` whose attribute `by` refers to `target` (by reference or by literal name/id)."""
-        names = {v for k in _IDENTITY_KEYS if isinstance(v := target.values.get(k), str)}
-        prefix = target.address + "."
-        out = []
+        index = self._links.get((type_, by))
+        if index is None:
+            index = self._links[(type_, by)] = self._link_index(type_, by)
+        if not index:
+            return []
+        found: list[TfResource] = []
+        keys: list[Any] = [target.address]
+        keys += [("literal", v) for k in _IDENTITY_KEYS if isinstance(v := target.values.get(k), str)]
+        for key in keys:
+            for candidate in index.get(key, ()):
+                if not any(candidate is f for f in found):
+                    found.append(candidate)
+        return found
+
+    def _link_index(self, type_: str, by: str) -> dict[Any, list[TfResource]]:
+        # One pass per (type, attribute): a reference `<address>.<attr>` (or `<address>`) and literal names.
+        index: dict[Any, list[TfResource]] = {}
         for candidate in self._by_type.get(type_, ()):
             value = candidate.get(by)
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if isinstance(item, Unknown):
-                    if item.source == target.address or item.source.startswith(prefix):
-                        out.append(candidate)
-                        break
-                elif isinstance(item, str) and item in names:
-                    out.append(candidate)
-                    break
-        return out
+            keys: set[Any] = set()
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, Unknown) and item.source:
+                    keys.add(item.source)
+                    keys.add(item.source.rsplit(".", 1)[0])
+                elif isinstance(item, str):
+                    keys.add(("literal", item))
+            for key in keys:
+                index.setdefault(key, []).append(candidate)
+        return index
 
 
 class Configuration(Joins):
@@ -654,18 +670,3 @@ def load(root: str, scope: str | None = None, var_files: Sequence[str] = (), var
          parsed: Mapping[str, HclFile | HclSyntaxError] | None = None) -> Configuration:
     """Read and evaluate the root module in `root`."""
     return Configuration(root, scope if scope is not None else root, var_files, variables, parsed)
-
-
-def module_sources(paths: Iterable[str]) -> set[str]:
-    """Directories that the given `.tf` files call as local modules (cheap text scan, no parsing)."""
-    pattern = re.compile(r'^\s*source\s*=\s*"(\.{1,2}/[^"]*)"', re.M)
-    out = set()
-    for path in paths:
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read()
-        except OSError:
-            continue
-        for match in pattern.finditer(text):
-            out.add(os.path.normpath(os.path.join(os.path.dirname(path), match.group(1))))
-    return out

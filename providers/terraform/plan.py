@@ -40,6 +40,7 @@ class Plan(Joins):
         configuration = data.get("configuration") or {}
         self._provider_configs = self._providers(configuration.get("provider_config") or {})
         self._config_root = configuration.get("root_module") or {}
+        self._config_cache: dict[str, dict[tuple[str, str], Mapping[str, Any]]] = {}
         unknown = {rc.get("address"): (rc.get("change") or {}).get("after_unknown") or {}
                    for rc in data.get("resource_changes") or [] if isinstance(rc, Mapping)}
         root = (data.get("planned_values") or {}).get("root_module") or {}
@@ -89,6 +90,18 @@ class Plan(Joins):
             node = call.get("module") or {}
         return node
 
+    def _config_resources(self, module_address: str) -> dict[tuple[str, str], Mapping[str, Any]]:
+        """The configuration blocks of a module, by (type, name); computed once per module."""
+        key = re.sub(r"\[[^\]]*\]", "", module_address)
+        cached = self._config_cache.get(key)
+        if cached is None:
+            cached = {}
+            for r in self._config_module(module_address).get("resources") or []:
+                if isinstance(r, Mapping) and (str(r.get("type")), str(r.get("name"))) not in cached:
+                    cached[(str(r.get("type")), str(r.get("name")))] = r
+            self._config_cache[key] = cached
+        return cached
+
     def _add(self, resource: Mapping[str, Any], module_address: str, after_unknown: Any) -> None:
         address = str(resource.get("address", ""))
         type_ = str(resource.get("type", ""))
@@ -96,8 +109,7 @@ class Plan(Joins):
         if not address or not type_:
             self.problems.append(Problem(self.file, self._lines.get(address, 1), "a planned resource without address or type"))
             return
-        config = next((r for r in self._config_module(module_address).get("resources") or []
-                       if isinstance(r, Mapping) and r.get("type") == type_ and r.get("name") == name), {})
+        config = self._config_resources(module_address).get((type_, name), {})
         expressions = config.get("expressions") or {}
         values = dict(resource.get("values") or {})
         prefix = f"{module_address}." if module_address else ""
