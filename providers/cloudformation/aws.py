@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from providers.cloudformation.template import CfnResource, Template
+from providers.terraform.aws import min_tls, policy_public
 from scanner.kinds import FirewallRule
 from scanner.model import CollectionError, Origin, Resource, Unknown
 from scanner.plugins import WorkUnit
@@ -150,6 +151,7 @@ def s3_bucket(resource: CfnResource, template: Template) -> Iterator[Resource]:
     attrs["access_logging"] = logging if isinstance(logging, Unknown) else logging is not None
     policies = template.linked(resource, "AWS::S3::BucketPolicy", "Bucket")
     attrs["tls_only"] = _denies_http(policies[0].get("PolicyDocument")) if policies else False
+    attrs["tls.min_version"] = min_tls(policies[0].get("PolicyDocument")) if policies else min_tls(None)
     attrs["object_lock"] = _bool(resource.get("ObjectLockEnabled"), False)
     ownership = resource.get("OwnershipControls.Rules.0.ObjectOwnership")
     if ownership is not None:
@@ -363,6 +365,11 @@ def dynamodb(resource: CfnResource, template: Template) -> Iterator[Resource]:
                 pitr = replica.get("PointInTimeRecoverySpecification", {}).get("PointInTimeRecoveryEnabled")
     attrs["replication.locations"] = regions
     attrs["backup.pitr"] = _bool(pitr, False)
+    policy = resource.get("ResourcePolicy.PolicyDocument")
+    if policy is None and isinstance(replicas, list) and replicas and isinstance(replicas[0], Mapping):
+        policy = (replicas[0].get("ResourcePolicy") or {}).get("PolicyDocument") if isinstance(
+            replicas[0].get("ResourcePolicy"), Mapping) else None
+    attrs["public"] = policy_public(policy)
     yield build(resource, template, "nosql.table", region(template), attrs,
                 {"replication.locations": "Replicas", "encryption.at_rest": "SSESpecification"})
 
@@ -374,6 +381,7 @@ def kms_key(resource: CfnResource, template: Template) -> Iterator[Resource]:
     multi = _bool(resource.get("MultiRegion"), False)
     attrs: dict[str, Any] = {
         "rotation.enabled": _bool(resource.get("EnableKeyRotation"), False),
+        "public": policy_public(resource.get("KeyPolicy")),
         "replication.locations": [] if multi is False else Unknown(
             "a multi-Region key: its replicas (AWS::KMS::ReplicaKey) are deployed in other regions' stacks"),
     }

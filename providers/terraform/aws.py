@@ -100,6 +100,64 @@ def _policy_denies_http(policy: Any) -> bool | Unknown:
     return False
 
 
+def policy_document(policy: Any) -> Mapping[str, Any] | Unknown | None:
+    """A policy as a JSON object (None when absent)."""
+    if policy is None:
+        return None
+    if isinstance(policy, Unknown):
+        return Unknown(f"the policy is not known: {policy.reason}", policy.source)
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return Unknown("the policy is not valid JSON")
+    return policy if isinstance(policy, Mapping) else Unknown("the policy is not a JSON object")
+
+
+def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    statements = document.get("Statement", [])
+    statements = [statements] if isinstance(statements, Mapping) else statements
+    return [s for s in statements if isinstance(s, Mapping)] if isinstance(statements, list) else []
+
+
+def policy_public(policy: Any) -> bool | Unknown:
+    """True when an Allow statement names any principal without a condition (absent policy: False)."""
+    document = policy_document(policy)
+    if document is None:
+        return False
+    if isinstance(document, Unknown):
+        return document
+    for statement in _statements(document):
+        principal = statement.get("Principal")
+        anyone = principal == "*" or (isinstance(principal, Mapping) and principal.get("AWS") in ("*", ["*"]))
+        if statement.get("Effect") == "Allow" and anyone and not statement.get("Condition"):
+            return True
+    return False
+
+
+S3_BASELINE_TLS = "1.2"  # S3 endpoints refuse TLS below 1.2; a bucket policy may only raise it
+
+
+def min_tls(policy: Any) -> str | Unknown:
+    """The minimum TLS version a bucket accepts, from `s3:TlsVersion` denies in its policy."""
+    document = policy_document(policy)
+    if document is None:
+        return S3_BASELINE_TLS
+    if isinstance(document, Unknown):
+        return document
+    versions = [S3_BASELINE_TLS]
+    for statement in _statements(document):
+        if statement.get("Effect") != "Deny" or not isinstance(statement.get("Condition"), Mapping):
+            continue
+        for operator in ("NumericLessThan", "NumericLessThanIfExists"):
+            inner = statement["Condition"].get(operator)
+            value = inner.get("s3:TlsVersion") if isinstance(inner, Mapping) else None
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, str | int | float) and not isinstance(v, bool):
+                    versions.append(str(v))
+    return max(versions, key=lambda v: tuple(int(p) if p.isdigit() else 0 for p in v.split(".")))
+
+
 def _pab_state(pabs: list[TfResource]) -> bool | Unknown | None:
     if not pabs:
         return None
@@ -160,13 +218,13 @@ def s3_bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     attrs["access_logging"] = bool(logging_resources) or (inline_l if isinstance(inline_l, Unknown) else bool(inline_l))
     # TLS only: a Deny on aws:SecureTransport=false in the bucket policy
     policies = ctx.linked(tf, "aws_s3_bucket_policy", "bucket")
-    if policies:
-        attrs["tls_only"] = _policy_denies_http(policies[0].values.get("policy"))
-    elif "policy" in tf.values:
-        attrs["tls_only"] = _policy_denies_http(tf.values.get("policy"))
-        lines["tls_only"] = "policy"
+    policy = policies[0].values.get("policy") if policies else tf.values.get("policy")
+    if policy is not None:
+        attrs["tls_only"] = _policy_denies_http(policy)
+        lines["tls_only"] = lines["tls.min_version"] = "policy"
     else:
         attrs["tls_only"] = False
+    attrs["tls.min_version"] = min_tls(policy)
     # replication: destination bucket regions
     replications = ctx.linked(tf, "aws_s3_bucket_replication_configuration", "bucket")
     locations: list[str] | Unknown = []
@@ -338,8 +396,15 @@ def _storage_encryption(tf: TfResource, default: bool | None = False) -> str | U
 @maps("aws_db_instance")
 def db_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """An RDS instance; read replicas in code (replicate_source_db) give its replication locations."""
+    encryption: Any = _storage_encryption(tf)
+    source = tf.values.get("replicate_source_db")
+    if source is not None and tf.values.get("storage_encrypted") is None:
+        # A read replica inherits the source's encryption.
+        sources = _by_source(source.source, ctx, ("aws_db_instance",)) if isinstance(source, Unknown) and source.source else []
+        encryption = _storage_encryption(sources[0]) if sources else Unknown(
+            "a read replica inherits encryption from its source instance, which is not in this code")
     attrs: dict[str, Any] = {
-        "encryption.at_rest": _storage_encryption(tf),
+        "encryption.at_rest": encryption,
         "public": as_bool(tf.values.get("publicly_accessible"), False),
         "high_availability": as_bool(tf.values.get("multi_az"), False),
         "deletion_protection": as_bool(tf.values.get("deletion_protection"), False),
@@ -445,6 +510,8 @@ def dynamodb_table(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             if region not in regions:
                 regions.append(region)
     attrs["replication.locations"] = regions
+    resource_policies = ctx.linked(tf, "aws_dynamodb_resource_policy", "resource_arn")
+    attrs["public"] = policy_public(resource_policies[0].values.get("policy")) if resource_policies else False
     yield build(tf, ctx, PROVIDER, "nosql.table", region_of(tf), attrs,
                 {"replication.locations": "replica", "backup.pitr": "point_in_time_recovery",
                  "encryption.at_rest": "server_side_encryption"}, name=text(tf.values.get("name"), tf.name))
@@ -454,7 +521,8 @@ def dynamodb_table(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("aws_kms_key")
 def kms_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A KMS key; aws_kms_replica_key resources give the replica regions of a multi-Region key."""
-    attrs: dict[str, Any] = {"rotation.enabled": as_bool(tf.values.get("enable_key_rotation"), False)}
+    attrs: dict[str, Any] = {"rotation.enabled": as_bool(tf.values.get("enable_key_rotation"), False),
+                             "public": policy_public(tf.values.get("policy"))}
     period = as_int(tf.values.get("rotation_period_in_days"))
     if period is not None:
         attrs["rotation.period_days"] = period
@@ -477,8 +545,12 @@ def kms_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("aws_kms_replica_key")
 def kms_replica_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A replica of a multi-Region key: a key in its own region."""
-    yield build(tf, ctx, PROVIDER, "kms.key", region_of(tf), {"replication.locations": []},
-                name=text(tf.values.get("description"), tf.name))
+    attrs: dict[str, Any] = {"replication.locations": [], "public": policy_public(tf.values.get("policy"))}
+    primary = tf.values.get("primary_key_arn")
+    primaries = _by_source(primary.source, ctx, ("aws_kms_key",)) if isinstance(primary, Unknown) and primary.source else []
+    if primaries:  # rotation of a multi-Region key is set on the primary and shared by its replicas
+        attrs["rotation.enabled"] = as_bool(primaries[0].values.get("enable_key_rotation"), False)
+    yield build(tf, ctx, PROVIDER, "kms.key", region_of(tf), attrs, name=text(tf.values.get("description"), tf.name))
 
 
 # -- logging -------------------------------------------------------------------------------------------

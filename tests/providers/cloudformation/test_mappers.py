@@ -130,7 +130,7 @@ def test_databases_keys_logs_and_edge() -> None:
     assert (db["backup.enabled"], open_db["backup.enabled"]) == (True, False)
     assert db["backup.locations"] == ["ap-northeast-1"]
     assert isinstance(resources["Cluster"].attrs["replication.locations"], Unknown)
-    assert resources["Key"].attrs == {"rotation.enabled": True, "replication.locations": []}
+    assert resources["Key"].attrs == {"rotation.enabled": True, "replication.locations": [], "public": False}
     assert isinstance(resources["Trail"].attrs["destination.locations"], Unknown)
     assert resources["Logs"].attrs["retention_days"] == 0
     assert resources["Url"].attrs["public_url"] is False

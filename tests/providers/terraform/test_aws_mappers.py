@@ -104,6 +104,7 @@ def test_s3_bucket_joins(tmp_path: Path) -> None:
     assert good["access_logging"] is True and bad["access_logging"] is False
     assert good["tls_only"] is True and bad["tls_only"] is False
     assert good["replication.locations"] == [] and bad["replication.locations"] == ["us-west-2"]
+    assert good["tls.min_version"] == "1.2" and bad["tls.min_version"] == "1.2"
     assert resources["aws_s3_bucket.far"].location == "us-west-2"
 
 
@@ -303,6 +304,7 @@ resource "aws_rds_cluster" "secondary" {
     assert (main["backup.enabled"], plain["backup.enabled"]) == (True, False)
     assert main["backup.retention_days"] == 14 and main["high_availability"] is True
     assert main["replication.locations"] == ["us-west-2"] and plain["replication.locations"] == []
+    assert resources["aws_db_instance.replica"].attrs["encryption.at_rest"] == "provider_key"  # inherited
     assert main["backup.locations"] == ["ap-northeast-1", "us-west-2"]
     assert resources["aws_rds_cluster.primary"].attrs["replication.locations"] == ["us-west-2"]
     assert resources["aws_rds_cluster.secondary"].attrs["replication.locations"] == ["ap-northeast-1"]
@@ -335,6 +337,13 @@ resource "aws_kms_replica_key" "us" {
   primary_key_arn = aws_kms_key.multi.arn
 }
 resource "aws_kms_key" "plain" {
+}
+resource "aws_kms_key" "open" {
+  policy = jsonencode({Statement = [{Effect = "Allow", Principal = "*", Action = "kms:*", Resource = "*"}]})
+}
+resource "aws_dynamodb_resource_policy" "global" {
+  resource_arn = aws_dynamodb_table.global.arn
+  policy       = jsonencode({Statement = [{Effect = "Allow", Principal = {AWS = "*"}, Action = "dynamodb:GetItem"}]})
 }
 resource "aws_s3_bucket" "trail" {
   provider = aws.us
@@ -384,6 +393,9 @@ resource "aws_backup_plan" "p" {
     assert resources["aws_kms_key.multi"].attrs["replication.locations"] == ["us-west-2"]
     assert resources["aws_kms_key.multi"].attrs["rotation.enabled"] is True
     assert resources["aws_kms_key.plain"].attrs["rotation.enabled"] is False
+    assert resources["aws_kms_key.plain"].attrs["public"] is False and resources["aws_kms_key.open"].attrs["public"] is True
+    assert resources["aws_kms_replica_key.us"].attrs["rotation.enabled"] is True
+    assert glob["public"] is True and local["public"] is False
     assert resources["aws_kms_replica_key.us"].location == "us-west-2"
     trail = resources["aws_cloudtrail.t"].attrs
     assert trail["destination.locations"] == ["us-west-2"] and trail["multi_region"] is True
@@ -508,3 +520,18 @@ def test_region_unknown_without_provider_region(tmp_path: Path) -> None:
     config = load(str(tmp_path))
     resource = next(iter(map_resource(config.resources[0], config)))
     assert isinstance(resource.location, Unknown) and "AWS_REGION" in resource.location.reason
+
+
+def test_bucket_policy_raises_minimum_tls(tmp_path: Path) -> None:
+    resources = mapped(tmp_path, '''
+resource "aws_s3_bucket" "b" {
+  bucket = "b"
+}
+resource "aws_s3_bucket_policy" "b" {
+  bucket = aws_s3_bucket.b.id
+  policy = jsonencode({Statement = [{Effect = "Deny", Principal = "*", Action = "s3:*",
+    Condition = {NumericLessThan = {"s3:TlsVersion" = "1.3"}}}]})
+}
+''')
+    assert resources["aws_s3_bucket.b"].attrs["tls.min_version"] == "1.3"
+    assert resources["aws_s3_bucket.b"].attrs["tls_only"] is False

@@ -11,10 +11,10 @@ from pathlib import Path
 from tests.providers.iac_support import ROOT
 
 
-def run(args: list[str], cwd: Path) -> tuple[int, dict]:
+def run(args: list[str], cwd: Path, fail_on: str = "high") -> tuple[int, dict]:
     out = cwd / "report"
     proc = subprocess.run([sys.executable, "-m", "scanner.cli", "scan", "iac", *args, "--output-dir", str(out),
-                           "--quiet", "--lang", "en", "--region", "ap-northeast-1"],
+                           "--quiet", "--lang", "en", "--region", "ap-northeast-1", "--fail-on", fail_on],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc.returncode, json.loads((out / "govscan.json").read_text(encoding="utf-8"))
@@ -59,12 +59,12 @@ def test_clean_scan_exit_codes(tmp_path: Path) -> None:
     (tmp_path / "ok").mkdir()
     (tmp_path / "ok" / "main.tf").write_text('provider "aws" {\n  region = "ap-northeast-1"\n}\n'
                                              'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n', encoding="utf-8")
-    code, report = run([str(tmp_path / "ok")], tmp_path)
+    code, report = run([str(tmp_path / "ok")], tmp_path, fail_on="critical")  # only residency is critical here
     assert code == 0 and report["complete"] is True
     (tmp_path / "ok" / "us.tf").write_text('provider "aws" {\n  alias = "us"\n  region = "us-east-1"\n}\n'
                                            'resource "aws_s3_bucket" "us" {\n  provider = aws.us\n  bucket = "u"\n}\n',
                                            encoding="utf-8")
-    code, _ = run([str(tmp_path / "ok")], tmp_path)
+    code, _ = run([str(tmp_path / "ok")], tmp_path, fail_on="critical")
     assert code == 1
 
 
