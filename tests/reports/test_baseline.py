@@ -38,20 +38,21 @@ def test_baseline_round_trip(tmp_path: Path) -> None:
     code, _ = run(tmp_path, code_dir, write_baseline=str(baseline))
     assert code == 1
     data = json.loads(baseline.read_text(encoding="utf-8"))
-    assert [e["resource_id"] for e in data["findings"]] == ["aws_s3_bucket.old"]
+    assert {e["resource_id"] for e in data["findings"]} == {"aws_s3_bucket.old"}
+    assert "GC-RES-001" in {e["check_id"] for e in data["findings"]}
     code, report = run(tmp_path, code_dir, baseline=str(baseline))
     assert code == 0
-    old = next(f for f in report["findings"] if f["resource_id"] == "aws_s3_bucket.old" and f["status"] == "FAIL")
-    assert old["baselined"] is True
+    old = [f for f in report["findings"] if f["resource_id"] == "aws_s3_bucket.old" and f["status"] == "FAIL"]
+    assert old and all(f["baselined"] is True for f in old)
     sarif = json.loads((tmp_path / "out" / "govscan.sarif").read_text(encoding="utf-8"))
-    assert {r["baselineState"] for r in sarif["runs"][0]["results"]} == {"unchanged"}
+    assert {r["baselineState"] for r in sarif["runs"][0]["results"] if r["properties"]["status"] == "FAIL"} == {"unchanged"}
     assert "(in baseline)" in (tmp_path / "out" / "govscan.md").read_text(encoding="utf-8")
     (code_dir / "new.tf").write_text('resource "aws_s3_bucket" "new" {\n  provider = aws.us\n  bucket   = "new"\n}\n',
                                      encoding="utf-8")
     code, report = run(tmp_path, code_dir, baseline=str(baseline))
     assert code == 1
-    new = next(f for f in report["findings"] if f["resource_id"] == "aws_s3_bucket.new" and f["status"] == "FAIL")
-    assert "baselined" not in new
+    new = [f for f in report["findings"] if f["resource_id"] == "aws_s3_bucket.new" and f["status"] == "FAIL"]
+    assert new and all("baselined" not in f for f in new)
 
 
 @pytest.mark.parametrize(("text", "line", "fragment"), [
