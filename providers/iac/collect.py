@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -57,6 +58,15 @@ def collect_plan(unit: WorkUnit) -> Iterator[Resource | CollectionError]:
         return
     for problem in plan.problems:
         yield problem_error(unit, problem.file, problem.line, problem.message)
+    root = os.path.dirname(unit.payload["path"]) or "."
+    if any(name.endswith(".tf") for name in os.listdir(root)):
+        # The plan sits in its root module: give findings the declaring file and line, and its suppressions.
+        from providers.terraform.config import source_positions
+
+        positions, problems = source_positions(root)
+        for problem in problems:
+            yield problem_error(unit, problem.file, problem.line, problem.message)
+        plan.locate(positions)
     yield from map_all(unit, plan.resources, plan)
 
 

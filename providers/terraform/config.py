@@ -8,7 +8,7 @@ import glob
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,6 +274,111 @@ class Configuration(Joins):
         return None
 
 
+def block_mutes(block: Block, file: str, comments: Mapping[int, str],
+                problem: Callable[[str, int, str], None]) -> tuple[Mute, ...]:
+    """Suppressions written on, inside or right above a block; malformed ones are reported and ignored."""
+    lines = [n for n in range(block.line, block.end_line + 1) if n in comments]
+    above = block.line - 1
+    while above in comments:
+        lines.append(above)
+        above -= 1
+    mutes = []
+    for line in sorted(lines):
+        text = comments[line]
+        if "govscan:ignore" not in text:
+            continue
+        body = text.lstrip("#/ *").rstrip("*/ ").strip()
+        match = _IGNORE.search(body)
+        if match is None:
+            problem(file, line, "malformed suppression: expected `# govscan:ignore GC-XXX-NNN [exp=YYYY-MM-DD] reason`; ignored")
+            continue
+        reason = match.group("reason").strip()
+        expires = match.group("exp")
+        if expires is not None and not _DATE.match(expires):
+            problem(file, line, f"suppression expiry {expires!r} is not YYYY-MM-DD; ignored")
+            continue
+        if not reason:
+            problem(file, line, "suppression without a reason; ignored (a reason is mandatory)")
+            continue
+        for check in re.split(r"\s*,\s*", match.group("ids")):
+            mutes.append(Mute(check.upper(), reason, expires, line))
+    return tuple(mutes)
+
+
+def static_lines(block: Block, prefix: str = "") -> dict[str, int]:
+    """Attribute lines of a block without evaluating it (nested blocks numbered in order; dynamic ones skipped)."""
+    lines = {prefix + attr: line for attr, line in block.attr_lines.items()}
+    counts: dict[str, int] = {}
+    for nested in block.blocks:
+        if nested.type in META_ARGS or nested.type == "dynamic":
+            continue
+        index = counts.get(nested.type, 0)
+        counts[nested.type] = index + 1
+        lines.setdefault(f"{prefix}{nested.type}", nested.line)
+        lines[f"{prefix}{nested.type}.{index}"] = nested.line
+        lines.update(static_lines(nested, f"{prefix}{nested.type}.{index}."))
+    return lines
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    """Where a resource is declared: file, line, attribute lines and suppressions."""
+
+    file: str
+    line: int
+    attr_lines: Mapping[str, int]
+    mutes: tuple[Mute, ...]
+
+
+def source_positions(root: str) -> tuple[dict[str, SourcePosition], list[Problem]]:
+    """Declarations of every resource under a root module, by static address (`module.a.aws_x.y`, no keys).
+
+    Used to give plan findings their file, line and suppressions when the plan sits in its root module.
+    """
+    problems: list[Problem] = []
+    out: dict[str, SourcePosition] = {}
+    remote: dict[str, str] = {}
+    modules_json = os.path.join(root, ".terraform", "modules", "modules.json")
+    if os.path.exists(modules_json):
+        try:
+            with open(modules_json, encoding="utf-8") as handle:
+                remote = {m["Key"]: os.path.join(root, m["Dir"]) for m in json.load(handle).get("Modules", []) if m.get("Key")}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            remote = {}
+
+    def note(file: str, line: int, message: str) -> None:
+        problem = Problem(file, line, message)
+        if problem not in problems:
+            problems.append(problem)
+
+    def walk(directory: str, prefix: str, key: str, depth: int) -> None:
+        if depth > 20:
+            return
+        for path in tf_files(directory):
+            try:
+                parsed = parse_file(path)
+            except (HclSyntaxError, OSError):
+                continue  # the plan is the source of truth; positions are a best effort
+            for block in parsed.blocks:
+                if block.type == "resource" and len(block.labels) == 2:
+                    address = f"{prefix}{block.labels[0]}.{block.labels[1]}"
+                    out.setdefault(address, SourcePosition(path, block.line, static_lines(block),
+                                                           block_mutes(block, path, parsed.comments, note)))
+                elif block.type == "module" and block.labels and block.attrs.get("source", ("",))[0] == "lit":
+                    source = block.attrs["source"][1]
+                    name = block.labels[0]
+                    child_key = f"{key}.{name}" if key else name
+                    if isinstance(source, str) and source.startswith(("./", "../")):
+                        child = os.path.normpath(os.path.join(directory, source))
+                    else:
+                        child = remote.get(child_key, "")
+                    if child and os.path.isdir(child):
+                        walk(child, f"{prefix}module.{name}.", child_key, depth + 1)
+
+    walk(root, "", "", 0)
+    return out, problems
+
+
 def _ref_name(expr: Expr) -> str | None:
     """`aws.tokyo` for a reference expression, `aws` for a bare one, else None."""
     if expr[0] == "ref" and isinstance(expr[1], str):
@@ -489,6 +594,7 @@ class _Instance:
         top = not prefix
         for attr, expr in block.attrs.items():
             if top and attr in META_ARGS:
+                lines[attr] = block.attr_lines.get(attr, block.line)  # `provider = aws.us` decides the region
                 continue
             values[attr] = evaluate(expr, scope)
             lines[prefix + attr] = block.attr_lines.get(attr, block.line)
@@ -534,34 +640,7 @@ class _Instance:
 
     def _mutes(self, item: _Resource) -> tuple[Mute, ...]:
         """Suppressions written on, inside or right above the resource block."""
-        block, comments = item.block, item.comments
-        lines = [n for n in range(block.line, block.end_line + 1) if n in comments]
-        above = block.line - 1
-        while above in comments:
-            lines.append(above)
-            above -= 1
-        mutes = []
-        for line in sorted(lines):
-            text = comments[line]
-            if "govscan:ignore" not in text:
-                continue
-            body = text.lstrip("#/ *").rstrip("*/ ").strip()
-            match = _IGNORE.search(body)
-            if match is None:
-                self.config.problem(item.file, line, "malformed suppression: expected "
-                                    "`# govscan:ignore GC-XXX-NNN [exp=YYYY-MM-DD] reason`; ignored")
-                continue
-            reason = match.group("reason").strip()
-            expires = match.group("exp")
-            if expires is not None and not _DATE.match(expires):
-                self.config.problem(item.file, line, f"suppression expiry {expires!r} is not YYYY-MM-DD; ignored")
-                continue
-            if not reason:
-                self.config.problem(item.file, line, "suppression without a reason; ignored (a reason is mandatory)")
-                continue
-            for check in re.split(r"\s*,\s*", match.group("ids")):
-                mutes.append(Mute(check.upper(), reason, expires, line))
-        return tuple(mutes)
+        return block_mutes(item.block, item.file, item.comments, self.config.problem)
 
     # -- modules and providers ---------------------------------------------------------------------
     def own_providers(self, inherited: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

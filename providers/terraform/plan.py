@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from providers.terraform.config import Joins, Problem
@@ -45,6 +46,18 @@ class Plan(Joins):
                    for rc in data.get("resource_changes") or [] if isinstance(rc, Mapping)}
         root = (data.get("planned_values") or {}).get("root_module") or {}
         self._walk(root, unknown)
+        self.index(self.resources)
+
+    def locate(self, positions: Mapping[str, Any]) -> None:
+        """Replace plan positions with the declaring HCL file, line, attribute lines and suppressions."""
+        located = []
+        for resource in self.resources:
+            position = positions.get(_static_address(resource.address))
+            if position is not None:
+                resource = replace(resource, file=position.file, line=position.line, attr_lines=position.attr_lines,
+                                   mutes=position.mutes)
+            located.append(resource)
+        self.resources = located
         self.index(self.resources)
 
     def _providers(self, configs: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -156,6 +169,11 @@ def _mark_unknown(values: dict[str, Any], after_unknown: Any, expressions: Mappi
                                   f"{address}.{attr}[{i}]")
                     items[i] = inner
             values[attr] = items
+
+
+def _static_address(address: str) -> str:
+    """`module.a["k"].aws_x.y[0]` -> `module.a.aws_x.y`."""
+    return re.sub(r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]', "", address)
 
 
 def _address_lines(text: str) -> dict[str, int]:

@@ -18,7 +18,7 @@ def test_junit_counts_and_statuses(result: ScanResult) -> None:
     cases = root.findall(".//testcase")
     archive = next(c for c in cases if c.get("name") == "aws_s3_bucket.archive_us" and c.get("classname") == "GC-RES-001")
     failure = archive.find("failure")
-    assert failure is not None and "storage.tf:82" in failure.get("message") and failure.get("type") == "critical"
+    assert failure is not None and "storage.tf:83" in failure.get("message") and failure.get("type") == "critical"
     skipped = [c.find("skipped").get("message") for c in cases if c.find("skipped") is not None]
     assert any(m.startswith("MUTED:") for m in skipped) and any(m.startswith("UNKNOWN:") for m in skipped)
     collection = root.find("testsuite[@name='collection']")
@@ -36,7 +36,7 @@ def test_markdown_summary(result: ScanResult) -> None:
     text = markdown.render(result, "en").decode()
     counts = result.counts()
     assert f"| {counts['PASS']} | {counts['FAIL']} | {counts['UNKNOWN']} | {counts['ERROR']} | {counts['MUTED']} |" in text
-    assert "`tests/fixtures/iac/terraform/aws_platform/storage.tf:82`" in text
+    assert "`tests/fixtures/iac/terraform/aws_platform/storage.tf:83`" in text
     assert "The scan is incomplete" in text and "bad.tf:7" in text
     assert "<img" not in text and "\\<img src=x onerror=alert(1)\\>" not in text  # live names are in the table only escaped
     assert "\\|pipe" not in text or "\\<img" in text

@@ -41,7 +41,7 @@ def test_results_locations_levels_and_fingerprints(result: ScanResult) -> None:
     physical = code["locations"][0]["physicalLocation"]
     assert physical["artifactLocation"]["uri"].endswith("tests/fixtures/iac/terraform/aws_platform/storage.tf")
     assert not physical["artifactLocation"]["uri"].startswith("/")
-    assert physical["region"]["startLine"] == 82 and code["level"] == "error"
+    assert physical["region"]["startLine"] == 83 and code["level"] == "error"  # the `provider = aws.oregon` line
     fingerprints = {f.fingerprint for f in result.findings}
     assert all(r["partialFingerprints"]["govscanFingerprint/v1"] in fingerprints for r in results)
     live = next(r for r in results if r["partialFingerprints"]["govscanFingerprint/v1"] == "0" * 32)

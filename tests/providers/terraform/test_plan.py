@@ -64,3 +64,24 @@ def test_pretty_printed_plan_keeps_lines(tmp_path: Path) -> None:
     plan = load_plan(str(pretty))
     lines = {r.address: r.line for r in plan.resources}
     assert len(set(lines.values())) == len(lines) and min(lines.values()) > 1
+
+
+def test_plan_beside_its_sources_gets_file_lines_and_suppressions(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.providers.iac_support import scan
+
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURES / "terraform" / "aws_platform", root)
+    (root / "expected.yaml").unlink()
+    shutil.copy(PLAN, root / "plan.json")
+    result = scan([root / "plan.json"])
+    findings = {(f.check_id, f.resource_id): f for f in result.findings}
+    muted = findings[("GC-RES-001", "aws_s3_bucket.cdn_logs")]
+    assert muted.status.value == "MUTED" and "CloudFront" in (muted.muted_reason or "")
+    legacy = findings[("GC-RES-001", "aws_s3_bucket.legacy")]
+    assert legacy.status.value == "FAIL" and legacy.origin.file.endswith("storage.tf") and legacy.origin.line == 109
+    module = findings[("GC-RES-001", "module.us_buckets.aws_s3_bucket.this[0]")]
+    assert module.origin.file.endswith("modules/app_buckets/main.tf") and module.origin.line == 10
+    volume = findings[("GC-ENC-001", "aws_ebs_volume.unencrypted")]
+    assert volume.status.value == "FAIL" and volume.origin.line == 4  # the `encrypted = false` line
