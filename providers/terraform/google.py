@@ -33,7 +33,9 @@ _AUDIT_FLAGS = {"cloudsql.enable_pgaudit", "cloudsql_mysql_audit"}
 
 
 def _loc(tf: TfResource, *own: str) -> str | Unknown:
-    return location(tf, own or ("location", "region", "zone"), ("region", "zone"))
+    # A zonal resource without its own zone goes to the provider's zone; others to its region.
+    provider = ("zone", "region") if own == ("zone",) else ("region", "zone")
+    return location(tf, own or ("location", "region", "zone"), provider)
 
 
 def _labels(tf: TfResource) -> Any:
