@@ -152,3 +152,25 @@ def tag_map(value: Any) -> Mapping[str, str] | Unknown:
             out[str(key)] = "" if item is None else str(item)
         return out
     return Unknown("tags are not a map")
+
+
+def opt(value: Any, default: Any) -> Any:
+    """`value`, or `default` when it is absent (None). Unlike `value or default`, an Unknown stays Unknown."""
+    return default if value is None else value
+
+
+def present(value: Any) -> bool | Unknown:
+    """Whether a block or value is set: Unknown stays Unknown, an empty list or None is False."""
+    if isinstance(value, Unknown):
+        return value
+    return bool(value)
+
+
+def label(value: Any, default: str = "") -> str:
+    """A display text (names, descriptions): an Unknown shows as its reason."""
+    return default if value is None else str(value)
+
+
+def first_unknown(*values: Any) -> Unknown | None:
+    """The first Unknown among `values`, else None."""
+    return next((v for v in values if isinstance(v, Unknown)), None)

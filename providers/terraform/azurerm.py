@@ -11,7 +11,19 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from providers.terraform._clouds import azure_location, known_str, location, pointing_at, resolve, rule, rules_or_unknown, str_list
+from providers.terraform._clouds import (
+    azure_location,
+    first_unknown,
+    known_str,
+    label,
+    location,
+    pointing_at,
+    present,
+    resolve,
+    rule,
+    rules_or_unknown,
+    str_list,
+)
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.model import Resource, Unknown
@@ -107,7 +119,7 @@ def storage_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     containers = blocks(tf.get("blob_properties.0") or {}, "container_delete_retention_policy") if isinstance(
         tf.get("blob_properties.0"), Mapping) else []
     if versioning is not True and not isinstance(versioning, Unknown):
-        versioning = bool(soft) and bool(containers)
+        versioning = first_unknown(soft, containers) or (bool(soft) and bool(containers))
     attrs = {
         "replication.locations": copies,
         "tls_only": as_bool(_first(tf, "https_traffic_only_enabled", "enable_https_traffic_only"), True),
@@ -196,7 +208,7 @@ def nsg_rules(entries: list[Mapping[str, Any]]) -> list[Any]:
             protocol = _PROTOCOLS.get(str(entry.get("protocol") or "*").lower(), str(entry.get("protocol")).lower())
             allow = str(entry.get("access") or "").lower() == "allow"
             for text in all_ranges or ["*"]:
-                out.append(rule(protocol, text, all_sources, allow, str(entry.get("name") or "")))
+                out.append(rule(protocol, text, all_sources, allow, label(entry.get("name"))))
     return out
 
 
@@ -237,7 +249,11 @@ def mssql_server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A logical SQL server: public access, auditing, and failover-group partners' regions."""
     partners: list[Any] = []
     for group in pointing_at(ctx, tf, "azurerm_mssql_failover_group", "server_id"):
-        for partner in blocks(group, "partner_server") or []:
+        found = blocks(group, "partner_server")
+        if isinstance(found, Unknown):
+            partners.append(found)
+            continue
+        for partner in found:
             server = resolve(ctx, partner.get("id"), ("azurerm_mssql_server",))
             partners.append(_loc(server) if server else Unknown(
                 f"{group.address}: the partner server is not declared in this code"))
@@ -286,7 +302,7 @@ def flexible_server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     config_type = tf.type.replace("_server", "_server_configuration")
     tls: Any = True  # require_secure_transport is ON by default
     for config in pointing_at(ctx, tf, config_type, "server_id"):
-        if str(config.values.get("name") or "").lower() == "require_secure_transport":
+        if label(config.values.get("name")).lower() == "require_secure_transport":
             value = config.values.get("value")
             tls = value if isinstance(value, Unknown) else str(value).lower() in ("on", "true")
     replicas = [_loc(r) for r in pointing_at(ctx, tf, tf.type, "source_server_id")]
@@ -298,8 +314,8 @@ def flexible_server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "backup.locations": geo if isinstance(geo, Unknown) else _geo_copies(where) if geo else (
             [where] if isinstance(where, str) else where),
         "high_availability": ha if isinstance(ha, Unknown) else any(
-            str(h.get("mode") or "").lower() != "disabled" for h in ha),
-        "encryption.at_rest": "customer_key" if blocks(tf, "customer_managed_key") else "provider_key",
+            label(h.get("mode")).lower() != "disabled" for h in ha),
+        "encryption.at_rest": _cmk(present(tf.values.get("customer_managed_key"))),
         "replication.locations": replicas,
         "tls.required": tls,
     }
@@ -321,12 +337,12 @@ def cosmosdb_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         replicas = bad if bad is not None else sorted({azure_location(p) for p in places if isinstance(p, str)})
     public = as_bool(tf.values.get("public_network_access_enabled"), True)
     if public is True and (as_bool(tf.values.get("is_virtual_network_filter_enabled"), False) is True
-                           or tf.values.get("ip_range_filter")):
+                           or tf.values.get("ip_range_filter") not in (None, "", [])):
         public = False
     attrs = {"replication.locations": replicas,
              "encryption.at_rest": "customer_key" if tf.values.get("key_vault_key_id") is not None else "provider_key",
              "public": public,
-             "backup.pitr": str(tf.get("backup.0.type") or "Periodic").lower() == "continuous"}
+             "backup.pitr": label(tf.get("backup.0.type"), "Periodic").lower() == "continuous"}
     yield build(tf, ctx, PROVIDER, "nosql.table", _loc(tf), attrs,
                 {"replication.locations": "geo_location", "public": "public_network_access_enabled",
                  "encryption.at_rest": "key_vault_key_id", "backup.pitr": "backup"}, name=known_str(tf.values.get("name")))
@@ -349,12 +365,31 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "replication.locations": [],
         "public_network_access": public,
         "expiry_set": all(k.values.get("expiration_date") is not None for k in keys),
-        "rotation.enabled": all(bool(blocks(k.get("rotation_policy.0") or {}, "automatic"))
-                                if isinstance(k.get("rotation_policy.0"), Mapping) else False for k in keys),
+        "rotation.enabled": _all_rotate(keys),
     }
     yield build(tf, ctx, PROVIDER, "kms.key", _loc(tf), attrs,
                 {"deletion_protection": "purge_protection_enabled", "public_network_access": "public_network_access_enabled"},
                 name=known_str(tf.values.get("name")))
+
+
+def _all_rotate(keys: list[TfResource]) -> bool | Unknown:
+    """Every key has a rotation policy with an `automatic` block."""
+    verdicts = []
+    for key in keys:
+        policy = key.get("rotation_policy.0")
+        if isinstance(policy, Unknown):
+            verdicts.append(policy)
+        elif isinstance(policy, Mapping):
+            verdicts.append(present(policy.get("automatic")))
+        else:
+            verdicts.append(False)
+    if any(v is False for v in verdicts):
+        return False
+    return first_unknown(*verdicts) or True
+
+
+def _cmk(set_: bool | Unknown) -> str | Unknown:
+    return set_ if isinstance(set_, Unknown) else "customer_key" if set_ else "provider_key"
 
 
 # -- App Service -------------------------------------------------------------------------------------
@@ -362,7 +397,8 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def web_app(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A web app: HTTPS only (off by default), minimum TLS (1.2 by default), public network access."""
     attrs = {"https_only": as_bool(tf.values.get("https_only"), False),
-             "tls.min_version": _tls(tf.get("site_config.0.minimum_tls_version") or tf.get("site_config.0.min_tls_version"),
+             "tls.min_version": _tls(tf.get("site_config.0.minimum_tls_version") if tf.get("site_config.0.minimum_tls_version") is not None
+                                     else tf.get("site_config.0.min_tls_version"),
                                      "1.2"),
              "public_network_access": as_bool(tf.values.get("public_network_access_enabled"), True)}
     yield build(tf, ctx, PROVIDER, "web.app", _loc(tf), attrs,
@@ -386,7 +422,10 @@ def diagnostic_setting(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             f"{attr}: the destination is not declared in this code, so its location is not known"))
     logs = blocks(tf, "enabled_log")
     legacy = blocks(tf, "log")
-    enabled = bool(logs) or any(as_bool(entry.get("enabled"), True) is True for entry in legacy or [])
+    if isinstance(logs, Unknown) or isinstance(legacy, Unknown):
+        enabled: Any = first_unknown(logs, legacy)
+    else:
+        enabled = bool(logs) or any(as_bool(entry.get("enabled"), True) is True for entry in legacy)
     attrs = {"enabled": enabled, "destination.locations": destinations}
     yield build(tf, ctx, PROVIDER, "log.sink", "global", attrs,
                 {"destination.locations": "storage_account_id", "enabled": "enabled_log"},

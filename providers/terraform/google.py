@@ -12,7 +12,20 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from providers.terraform._clouds import known_str, location, pointing_at, resolve, rule, rules_or_unknown, str_list, tag_map
+from providers.terraform._clouds import (
+    first_unknown,
+    known_str,
+    label,
+    location,
+    opt,
+    pointing_at,
+    present,
+    resolve,
+    rule,
+    rules_or_unknown,
+    str_list,
+    tag_map,
+)
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.model import Resource, Unknown
@@ -150,8 +163,12 @@ def _metadata_flag(tf: TfResource, ctx: TfContext, key: str) -> bool | Unknown:
 def compute_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A VM (templates map to the same kind: every VM made from them has these settings)."""
     nics = blocks(tf, "network_interface")
-    public: bool | Unknown = nics if isinstance(nics, Unknown) else any(
-        blocks(nic, "access_config") or blocks(nic, "ipv6_access_config") for nic in nics)
+    public: bool | Unknown
+    if isinstance(nics, Unknown):
+        public = nics
+    else:
+        found = [present(nic.get(b)) for nic in nics for b in ("access_config", "ipv6_access_config")]
+        public = True if any(f is True for f in found) else (first_unknown(*found) or False)
     accounts = blocks(tf, "service_account")
     if isinstance(accounts, Unknown):
         default_sa: bool | Unknown = accounts
@@ -228,7 +245,7 @@ def compute_snapshot(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             locations = [near] if isinstance(near, str) else near
         else:
             locations = region
-    key = tf.get("snapshot_encryption_key.0.kms_key_self_link") or tf.get("snapshot_encryption_key.0.raw_key")
+    key = opt(tf.get("snapshot_encryption_key.0.kms_key_self_link"), tf.get("snapshot_encryption_key.0.raw_key"))
     where: str | Unknown = locations[0].lower() if isinstance(locations, list) and locations else (
         locations if isinstance(locations, Unknown) else Unknown("no storage location"))
     attrs = {"encryption.at_rest": _key(key),
@@ -242,17 +259,19 @@ def compute_snapshot(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("google_compute_firewall")
 def compute_firewall(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """An ingress firewall rule as FirewallRule records (egress rules admit nothing in)."""
-    direction = str(tf.values.get("direction") or "INGRESS").upper()
+    direction = opt(tf.values.get("direction"), "INGRESS")
     disabled = as_bool(tf.values.get("disabled"), False)
     name = known_str(tf.values.get("name")) or tf.name
     ingress: Any
-    if isinstance(disabled, Unknown):
-        ingress = disabled
-    elif direction != "INGRESS" or disabled:
+    if isinstance(disabled, Unknown) or isinstance(direction, Unknown):
+        ingress = first_unknown(disabled, direction)
+        direction = "INGRESS"
+    elif str(direction).upper() != "INGRESS" or disabled:
         ingress = []
     else:
         sources = str_list(tf.values.get("source_ranges"))
-        tags = tf.values.get("source_tags") or tf.values.get("source_service_accounts")
+        tags = [t for t in (tf.values.get("source_tags"), tf.values.get("source_service_accounts"))
+                if t is not None and t != []]
         if isinstance(sources, list) and not sources and not tags:
             sources = ["0.0.0.0/0"]  # an ingress rule without sources applies to every source address
         if isinstance(sources, Unknown):
@@ -260,8 +279,16 @@ def compute_firewall(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         else:
             items = []
             for allow, block in (("allow", True), ("deny", False)):
-                for entry in blocks(tf, allow) or []:
-                    protocol = str(entry.get("protocol") or "all").lower()
+                entries = blocks(tf, allow)
+                if isinstance(entries, Unknown):
+                    items.append(entries)
+                    continue
+                for entry in entries:
+                    protocol = entry.get("protocol")
+                    if isinstance(protocol, Unknown):
+                        items.append(protocol)
+                        continue
+                    protocol = str(opt(protocol, "all")).lower()
                     protocol = "all" if protocol in ("all", "ip") else protocol
                     ports = str_list(entry.get("ports"))
                     if isinstance(ports, Unknown):
@@ -324,7 +351,7 @@ def sql_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     }
     if backup_on is True:
         retained = as_int(tf.get("settings.0.backup_configuration.0.backup_retention_settings.0.retained_backups"))
-        unit = str(tf.get("settings.0.backup_configuration.0.backup_retention_settings.0.retention_unit") or "COUNT")
+        unit = opt(tf.get("settings.0.backup_configuration.0.backup_retention_settings.0.retention_unit"), "COUNT")
         if unit == "COUNT":
             attrs["backup.retention_days"] = 7 if retained is None else retained  # daily backups; 7 by default
         where = tf.get("settings.0.backup_configuration.0.location")
@@ -343,7 +370,7 @@ def sql_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if other is not tf and _is_master(other.values.get("master_instance_name"), tf):
             replicas.append(_sql_region(other))
     attrs["replication.locations"] = replicas
-    version = str(tf.values.get("database_version") or "")
+    version = label(tf.values.get("database_version"))
     if version.startswith(("POSTGRES", "MYSQL")):
         flags = blocks(tf.get("settings.0") or {}, "database_flags") if isinstance(tf.get("settings.0"), Mapping) else []
         if isinstance(flags, Unknown):
@@ -374,10 +401,9 @@ def bigquery_dataset(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A dataset. Without `location` the API creates it in the `US` multi-region, which leaves Japan."""
     own = tf.values.get("location")
     where = location(tf, ("location",)) if own is not None else "us"
-    public: bool | Unknown = False
-    for entry in blocks(tf, "access") or []:
-        if entry.get("special_group") in PUBLIC_MEMBERS or entry.get("iam_member") in PUBLIC_MEMBERS:
-            public = True
+    access = blocks(tf, "access")
+    public: bool | Unknown = access if isinstance(access, Unknown) else any(
+        entry.get("special_group") in PUBLIC_MEMBERS or entry.get("iam_member") in PUBLIC_MEMBERS for entry in access)
     if public is False:
         public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding"),
                                  "dataset_id")
@@ -403,7 +429,7 @@ def kms_crypto_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A Cloud KMS key: rotation period (e.g. `7776000s`), location from its key ring, public IAM grants."""
     where = _key_ring_location(tf.values.get("key_ring"), ctx)
     period = tf.values.get("rotation_period")
-    purpose = str(tf.values.get("purpose") or "ENCRYPT_DECRYPT")
+    purpose = label(tf.values.get("purpose"), "ENCRYPT_DECRYPT")
     attrs: dict[str, Any] = {"public": _public_members(
         ctx, tf, ("google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding"), "crypto_key_id")}
     if purpose != "ENCRYPT_DECRYPT":
@@ -520,11 +546,11 @@ def pubsub_topic(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def container_cluster(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A GKE cluster: private endpoint, network policy (or Dataplane V2), application-layer secrets encryption."""
     policy = as_bool(tf.get("network_policy.0.enabled"), False)
-    dataplane = str(tf.values.get("datapath_provider") or "")
+    dataplane = label(tf.values.get("datapath_provider"))
     attrs = {
         "private_endpoint": as_bool(tf.get("private_cluster_config.0.enable_private_endpoint"), False),
         "network_policy": policy if isinstance(policy, Unknown) else (bool(policy) or dataplane == "ADVANCED_DATAPATH"),
-        "secrets_encryption": str(tf.get("database_encryption.0.state") or "DECRYPTED") == "ENCRYPTED",
+        "secrets_encryption": label(tf.get("database_encryption.0.state"), "DECRYPTED") == "ENCRYPTED",
     }
     yield build(tf, ctx, PROVIDER, "kubernetes.cluster", _loc(tf, "location"), attrs,
                 {"private_endpoint": "private_cluster_config.0.enable_private_endpoint",
@@ -549,7 +575,7 @@ def _guardrail(tf: TfResource, ctx: TfContext, allowed: Any, enforced: Any, line
 def _allowed_from(rules_: list[Mapping[str, Any]]) -> list[str] | Unknown:
     allowed: list[str] = []
     for r in rules_:
-        if str(r.get("allow_all") or "").upper() == "TRUE" or r.get("allow_all") is True:
+        if label(r.get("allow_all")).upper() == "TRUE" or r.get("allow_all") is True:
             return ["any"]  # every location is allowed
         values = blocks(r, "values")
         if isinstance(values, Unknown):
@@ -574,7 +600,8 @@ def org_policy(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         return
     if not spec:
         dry = blocks(tf, "dry_run_spec")
-        allowed = _allowed_from(blocks(dry[0], "rules") or []) if isinstance(dry, list) and dry else Unknown(
+        dry_rules = blocks(dry[0], "rules") if isinstance(dry, list) and dry else Unknown("the policy has no spec")
+        allowed = _allowed_from(dry_rules) if isinstance(dry_rules, list) else Unknown(
             "the policy has no spec")
         yield _guardrail(tf, ctx, allowed, False, "dry_run_spec")
         return

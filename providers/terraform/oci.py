@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from providers.terraform._clouds import NO_REGION, known_str, pointing_at, resolve, rules_or_unknown, tag_map
+from providers.terraform._clouds import NO_REGION, known_str, label, pointing_at, resolve, rules_or_unknown, tag_map
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
@@ -210,11 +210,11 @@ def firewall_rule(entry: Mapping[str, Any]) -> FirewallRule | Unknown:
     source = entry.get("source")
     if isinstance(source, Unknown):
         return source
-    source_type = str(entry.get("source_type") or "CIDR_BLOCK")
-    text = str(source or "")
+    source_type = label(entry.get("source_type"), "CIDR_BLOCK")
+    text = label(source)
     if source_type != "CIDR_BLOCK":
         text = f"{source_type.lower()}:{text}"
-    return FirewallRule(protocol, span[0], span[1], (text,), True, str(entry.get("description") or ""))
+    return FirewallRule(protocol, span[0], span[1], (text,), True, label(entry.get("description")))
 
 
 @maps("oci_core_security_list", "oci_core_default_security_list")
@@ -269,7 +269,7 @@ def autonomous_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         listed = [str(x) for x in allowed or []]
         public = not listed or any(x in ("0.0.0.0/0", "::/0") for x in listed)
     peers = [region(p) for p in pointing_at(ctx, tf, "oci_database_autonomous_database", "source_id")
-             if str(p.values.get("source") or "").upper() in ("CROSS_REGION_DATAGUARD", "CROSS_REGION_DISASTER_RECOVERY")]
+             if label(p.values.get("source")).upper() in ("CROSS_REGION_DATAGUARD", "CROSS_REGION_DISASTER_RECOVERY")]
     attrs: dict[str, Any] = {
         "encryption.at_rest": _key(tf.values.get("kms_key_id")),
         "public": public,

@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from providers.terraform._clouds import known_str, location, pointing_at, rule, rules_or_unknown, str_list, tag_map
+from providers.terraform._clouds import (
+    first_unknown,
+    known_str,
+    label,
+    location,
+    opt,
+    pointing_at,
+    present,
+    rule,
+    rules_or_unknown,
+    str_list,
+    tag_map,
+)
 from providers.terraform.common import as_bool, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
@@ -117,7 +129,7 @@ def _source(value: Any) -> str | Unknown:
     return text or "0.0.0.0/0"  # an empty source network matches every address
 
 
-def expressions(entries: list[Mapping[str, Any]], label: str) -> list[FirewallRule] | Unknown:
+def expressions(entries: list[Mapping[str, Any]], label_: str) -> list[FirewallRule] | Unknown:
     """Packet filter expressions in order, plus the implicit pass of unmatched traffic when no final `ip` deny."""
     items: list[Any] = []
     for index, entry in enumerate(entries):
@@ -127,7 +139,8 @@ def expressions(entries: list[Mapping[str, Any]], label: str) -> list[FirewallRu
         for value in (protocol, source, allow, entry.get("destination_port")):
             if isinstance(value, Unknown):
                 return value
-        name = str(entry.get("description") or f"{label}[{index}]")
+        name = str(entry.get("description") or f"{label_}[{index}]") if not isinstance(
+            entry.get("description"), Unknown) else f"{label_}[{index}]"
         proto = _PROTOCOLS.get(str(protocol or "ip").lower(), str(protocol).lower())
         ports = entry.get("destination_port") if proto in ("tcp", "udp") else None
         items.append(rule(proto, ports, [str(source)], bool(allow), name))
@@ -193,9 +206,10 @@ def database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     if isinstance(backup, Unknown):
         enabled: Any = backup
     else:
-        enabled = any(bool(b.get("weekdays")) for b in backup) or bool(continuous)
-    algorithm = tf.get("disk.0.encryption_algorithm") or tf.values.get("encryption_algorithm")
-    key = tf.get("disk.0.kms_key_id") or tf.values.get("kms_key_id")
+        days = [present(b.get("weekdays")) for b in backup] + [present(continuous)]
+        enabled = True if any(d is True for d in days) else (first_unknown(*days) or False)
+    algorithm = opt(tf.get("disk.0.encryption_algorithm"), tf.values.get("encryption_algorithm"))
+    key = opt(tf.get("disk.0.kms_key_id"), tf.values.get("kms_key_id"))
     replicas = [_zone(r) for r in pointing_at(ctx, tf, "sakuracloud_database_read_replica", "master_id")]
     attrs = {
         "public": public,
@@ -247,13 +261,15 @@ def proxylb(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         https_only: Any = binds
         tls: Any = binds
     else:
-        https_only = all(str(b.get("proxy_mode") or "").lower() == "https" or as_bool(b.get("redirect_to_https"), False)
-                         is True for b in binds if str(b.get("proxy_mode") or "").lower() in ("http", "https"))
-        policies = [b.get("ssl_policy") for b in binds if str(b.get("proxy_mode") or "").lower() == "https"]
+        modes = [b.get("proxy_mode") for b in binds]
+        bad = first_unknown(*modes, *(b.get("redirect_to_https") for b in binds))
+        https_only = bad or all(label(b.get("proxy_mode")).lower() == "https" or as_bool(
+            b.get("redirect_to_https"), False) is True for b in binds if label(b.get("proxy_mode")).lower() in ("http", "https"))
+        policies = [b.get("ssl_policy") for b in binds if label(b.get("proxy_mode")).lower() == "https"]
         known = [_SSL_POLICIES.get(str(p)) for p in policies if p]
         tls = min(known) if known and all(known) else Unknown("the TLS policy of the HTTPS listeners is not set")
     attrs = {"public": True, "https_only": https_only, "tls.min_version": tls,
-             "access_logging": bool(blocks(tf, "syslog") or [])}
+             "access_logging": present(tf.values.get("syslog"))}
     yield build(tf, ctx, PROVIDER, "network.loadbalancer", region, attrs,
                 {"location": "region", "https_only": "bind_port", "tls.min_version": "bind_port",
                  "access_logging": "syslog"}, name=_name(tf), tags=_tags(tf))
