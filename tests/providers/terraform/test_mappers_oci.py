@@ -64,8 +64,9 @@ def test_backup_policy_copies() -> None:
     assert plan_resource.attrs == {"copy.locations": ["us-phoenix-1"], "retention_days": 30}
     assert status(plan_resource, "GC-RES-007") is F
     volume = tf("oci_core_volume.v", {"display_name": "v", "availability_domain": "x:AP-TOKYO-1-AD-1"}, TOKYO)
-    assignment = tf("oci_core_volume_backup_policy_assignment.a", {"asset_id": Unknown("after apply", "oci_core_volume.v.id"),
-                                                                    "policy_id": Unknown("after apply", "oci_core_volume_backup_policy.p.id")})
+    assignment = tf("oci_core_volume_backup_policy_assignment.a", {
+        "asset_id": Unknown("after apply", "oci_core_volume.v.id"),
+        "policy_id": Unknown("after apply", "oci_core_volume_backup_policy.p.id")})
     disk = one(volume, assignment, policy)
     assert disk.attrs["backup.enabled"] is True and disk.attrs["backup.copy_locations"] == ["us-phoenix-1"]
     oracle = tf("oci_core_volume_backup_policy_assignment.a", {"asset_id": Unknown("after apply", "oci_core_volume.v.id"),
