@@ -174,3 +174,35 @@ def label(value: Any, default: str = "") -> str:
 def first_unknown(*values: Any) -> Unknown | None:
     """The first Unknown among `values`, else None."""
     return next((v for v in values if isinstance(v, Unknown)), None)
+
+
+def blocks(source: TfResource | Mapping[str, Any], name: str) -> list[Mapping[str, Any]] | Unknown:
+    """A nested block list: empty when absent; Unknown when the list or any block in it is not known."""
+    values = source.values if isinstance(source, TfResource) else source
+    found = values.get(name)
+    if found is None:
+        return []
+    if isinstance(found, Unknown):
+        return found
+    if isinstance(found, Mapping):
+        return [found]
+    if isinstance(found, list):
+        for item in found:
+            if isinstance(item, Unknown):
+                return item
+        return [b for b in found if isinstance(b, Mapping)]
+    return Unknown(f"{name} is not a block")
+
+
+def join_keys_unknown(ctx: TfContext, target: TfResource, type_: str, by: str,
+                      attrs: Iterable[str] = ("name", "id")) -> Unknown | None:
+    """Unknown when `target`'s names are not known and a `type_` resource names its target by a literal:
+    whether that resource applies to `target` cannot be decided."""
+    keys = [target.values.get(a) for a in attrs]
+    if any(isinstance(k, str) and k for k in keys):
+        return None
+    for candidate in ctx.of_type(type_):
+        value = candidate.get(by)
+        if isinstance(value, str) and value:
+            return Unknown(f"{candidate.address}.{by} names {value!r}, and this resource's name is not known")
+    return None

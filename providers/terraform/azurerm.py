@@ -13,10 +13,13 @@ from typing import Any
 
 from providers.terraform._clouds import (
     azure_location,
+    blocks,
     first_unknown,
+    join_keys_unknown,
     known_str,
     label,
     location,
+    opt,
     pointing_at,
     present,
     resolve,
@@ -24,7 +27,7 @@ from providers.terraform._clouds import (
     rules_or_unknown,
     str_list,
 )
-from providers.terraform.common import as_bool, as_int, blocks, build
+from providers.terraform.common import as_bool, as_int, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.model import Resource, Unknown
 
@@ -119,7 +122,8 @@ def storage_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     containers = blocks(tf.get("blob_properties.0") or {}, "container_delete_retention_policy") if isinstance(
         tf.get("blob_properties.0"), Mapping) else []
     if versioning is not True and not isinstance(versioning, Unknown):
-        versioning = first_unknown(soft, containers) or (bool(soft) and bool(containers))
+        unknown = first_unknown(soft, containers)
+        versioning = unknown if unknown is not None else (bool(soft) and bool(containers))
     attrs = {
         "replication.locations": copies,
         "tls_only": as_bool(_first(tf, "https_traffic_only_enabled", "enable_https_traffic_only"), True),
@@ -220,9 +224,10 @@ def network_security_group(tf: TfResource, ctx: TfContext) -> Iterator[Resource]
         ingress: Any = inline
     else:
         entries = list(inline)
-        entries += [r.values for r in ctx.linked(tf, "azurerm_network_security_rule", "network_security_group_name")
-                    if _same_group(r, tf)]
-        ingress = rules_or_unknown(nsg_rules(entries))
+        entries += [r.values for r in pointing_at(ctx, tf, "azurerm_network_security_rule", "network_security_group_name",
+                                                  ("name",)) if _same_group(r, tf)]
+        undecided = join_keys_unknown(ctx, tf, "azurerm_network_security_rule", "network_security_group_name", ("name",))
+        ingress = undecided if undecided is not None else rules_or_unknown(nsg_rules(entries))
     # Azure's default rules deny inbound internet traffic, so only custom rules matter.
     attrs = {"ingress": ingress, "is_default": False, "default_action": "deny"}
     yield build(tf, ctx, PROVIDER, "network.firewall", _loc(tf), attrs, {"ingress": "security_rule"},
@@ -385,7 +390,7 @@ def _all_rotate(keys: list[TfResource]) -> bool | Unknown:
             verdicts.append(False)
     if any(v is False for v in verdicts):
         return False
-    return first_unknown(*verdicts) or True
+    return opt(first_unknown(*verdicts), True)
 
 
 def _cmk(set_: bool | Unknown) -> str | Unknown:

@@ -13,7 +13,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    blocks,
     first_unknown,
+    join_keys_unknown,
     known_str,
     label,
     location,
@@ -26,7 +28,7 @@ from providers.terraform._clouds import (
     str_list,
     tag_map,
 )
-from providers.terraform.common import as_bool, as_int, blocks, build
+from providers.terraform.common import as_bool, as_int, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.model import Resource, Unknown
 
@@ -70,17 +72,21 @@ def _location_in_name(name: str) -> str:
     return ""
 
 
-def _public_members(ctx: TfContext, target: TfResource, types: tuple[str, ...], by: str) -> bool | Unknown:
+def _public_members(ctx: TfContext, target: TfResource, types: tuple[str, ...], by: str,
+                    keys: tuple[str, ...] = ("name", "id", "self_link")) -> bool | Unknown:
     """True when an IAM member/binding resource in the code grants a public principal on `target`."""
+    undecided: Unknown | None = None
     for type_ in types:
-        for grant in ctx.linked(target, type_, by) or pointing_at(ctx, target, type_, by):
+        for grant in pointing_at(ctx, target, type_, by, keys):
             members = grant.values.get("members") if "members" in grant.values else [grant.values.get("member")]
             found = str_list(members)
             if isinstance(found, Unknown):
-                return Unknown(f"{grant.address}: members are not known: {found.reason}", found.source)
-            if any(m in PUBLIC_MEMBERS for m in found):
+                undecided = Unknown(f"{grant.address}: members are not known: {found.reason}", found.source)
+            elif any(m in PUBLIC_MEMBERS for m in found):
                 return True
-    return False
+        if undecided is None:
+            undecided = join_keys_unknown(ctx, target, type_, by, keys)
+    return undecided if undecided is not None else False
 
 
 # -- Cloud Storage -----------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ def compute_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         public = nics
     else:
         found = [present(nic.get(b)) for nic in nics for b in ("access_config", "ipv6_access_config")]
-        public = True if any(f is True for f in found) else (first_unknown(*found) or False)
+        public = True if any(f is True for f in found) else (opt(first_unknown(*found), False))
     accounts = blocks(tf, "service_account")
     if isinstance(accounts, Unknown):
         default_sa: bool | Unknown = accounts
@@ -369,6 +375,9 @@ def sql_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     for other in ctx.of_type("google_sql_database_instance"):
         if other is not tf and _is_master(other.values.get("master_instance_name"), tf):
             replicas.append(_sql_region(other))
+    undecided = join_keys_unknown(ctx, tf, "google_sql_database_instance", "master_instance_name", ("name",))
+    if undecided is not None:
+        replicas.append(undecided)
     attrs["replication.locations"] = replicas
     version = label(tf.values.get("database_version"))
     if version.startswith(("POSTGRES", "MYSQL")):
@@ -402,11 +411,16 @@ def bigquery_dataset(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     own = tf.values.get("location")
     where = location(tf, ("location",)) if own is not None else "us"
     access = blocks(tf, "access")
-    public: bool | Unknown = access if isinstance(access, Unknown) else any(
-        entry.get("special_group") in PUBLIC_MEMBERS or entry.get("iam_member") in PUBLIC_MEMBERS for entry in access)
+    public: bool | Unknown
+    if isinstance(access, Unknown):
+        public = access
+    else:
+        grantees = [entry.get(k) for entry in access for k in ("special_group", "iam_member")]
+        public = True if any(g in PUBLIC_MEMBERS for g in grantees if isinstance(g, str)) else opt(
+            first_unknown(*grantees), False)
     if public is False:
         public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding"),
-                                 "dataset_id")
+                                 "dataset_id", ("dataset_id", "id"))
     attrs = {"encryption.at_rest": _key(tf.get("default_encryption_configuration.0.kms_key_name")), "public": public}
     yield build(tf, ctx, PROVIDER, "analytics.dataset", where, attrs,
                 {"encryption.at_rest": "default_encryption_configuration", "public": "access"},

@@ -11,8 +11,18 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from providers.terraform._clouds import NO_REGION, known_str, label, pointing_at, resolve, rules_or_unknown, tag_map
-from providers.terraform.common import as_bool, as_int, blocks, build
+from providers.terraform._clouds import (
+    NO_REGION,
+    blocks,
+    join_keys_unknown,
+    known_str,
+    label,
+    pointing_at,
+    resolve,
+    rules_or_unknown,
+    tag_map,
+)
+from providers.terraform.common import as_bool, as_int, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
@@ -28,6 +38,8 @@ _AD = re.compile(r"(?:^|:)([a-z]{2}-[a-z]+-\d)-ad-\d+$", re.I)
 def region(tf: TfResource) -> str | Unknown:
     """The resource's region: from its availability domain, else the provider block's `region`."""
     ad = tf.values.get("availability_domain")
+    if isinstance(ad, Unknown):
+        return Unknown(f"availability_domain is not known: {ad.reason}", ad.source)
     if isinstance(ad, str):
         match = _AD.search(ad.strip())
         if match:
@@ -79,9 +91,12 @@ def bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A bucket, with `oci_objectstorage_replication_policy` destinations and write logs from the code."""
     access = tf.values.get("access_type")
     copies: list[Any] = []
-    for policy in ctx.linked(tf, "oci_objectstorage_replication_policy", "bucket"):
+    for policy in pointing_at(ctx, tf, "oci_objectstorage_replication_policy", "bucket", ("name",)):
         dest = policy.values.get("destination_region_name")
         copies.append(dest if isinstance(dest, Unknown) else str(dest).lower())
+    undecided = join_keys_unknown(ctx, tf, "oci_objectstorage_replication_policy", "bucket", ("name",))
+    if undecided is not None:
+        copies.append(undecided)
     versioning = tf.values.get("versioning")
     attrs = {
         "encryption.at_rest": _key(tf.values.get("kms_key_id")),

@@ -3,8 +3,9 @@
 Location: the resource's `zone` (`tk1a`, `tk1b`, `is1a`, `is1b`, `is1c`; `tk1v` is the sandbox), else
 the provider block's `zone`, else Unknown (the `SAKURACLOUD_ZONE` environment variable decides at
 apply time). The enhanced load balancer has a `region` (`is1`, `tk1`, or `anycast`, a review location).
-Packet filters pass traffic that no rule matches, so a filter that does not end with an explicit
-`ip` deny from any source admits everything else; see docs/iac-clouds.md.
+Traffic that no packet filter expression matches is treated as passed (the side that cannot hide an
+exposure), so a filter that does not end with an explicit `ip` deny from any source admits everything
+else; see docs/iac-clouds.md.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    blocks,
     first_unknown,
     known_str,
     label,
@@ -25,7 +27,7 @@ from providers.terraform._clouds import (
     str_list,
     tag_map,
 )
-from providers.terraform.common import as_bool, blocks, build
+from providers.terraform.common import as_bool, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
@@ -183,17 +185,23 @@ def switch(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 
 
 # -- Appliances --------------------------------------------------------------------------------------
-def _nic(tf: TfResource) -> Mapping[str, Any]:
-    value = tf.get("network_interface.0")
-    return value if isinstance(value, Mapping) else {}
+def _nic(tf: TfResource) -> Mapping[str, Any] | Unknown:
+    nics = blocks(tf, "network_interface")
+    if isinstance(nics, Unknown):
+        return nics
+    return nics[0] if nics else {}
 
 
 @maps("sakuracloud_database")
 def database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A database appliance: backups, source ranges on an internet-facing switch, disk encryption, replicas."""
     nic = _nic(tf)
-    ranges = str_list(nic.get("source_ranges", tf.values.get("source_ranges")))
-    facing = _router_switch(ctx, nic.get("switch_id", tf.values.get("switch_id")))
+    if isinstance(nic, Unknown):
+        ranges: Any = nic
+        facing: Any = nic
+    else:
+        ranges = str_list(nic.get("source_ranges", tf.values.get("source_ranges")))
+        facing = _router_switch(ctx, nic.get("switch_id", tf.values.get("switch_id")))
     if isinstance(ranges, Unknown):
         public: Any = ranges
     elif facing is False:
@@ -207,7 +215,7 @@ def database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         enabled: Any = backup
     else:
         days = [present(b.get("weekdays")) for b in backup] + [present(continuous)]
-        enabled = True if any(d is True for d in days) else (first_unknown(*days) or False)
+        enabled = True if any(d is True for d in days) else (opt(first_unknown(*days), False))
     algorithm = opt(tf.get("disk.0.encryption_algorithm"), tf.values.get("encryption_algorithm"))
     key = opt(tf.get("disk.0.kms_key_id"), tf.values.get("kms_key_id"))
     replicas = [_zone(r) for r in pointing_at(ctx, tf, "sakuracloud_database_read_replica", "master_id")]
@@ -243,7 +251,8 @@ def auto_backup(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("sakuracloud_load_balancer")
 def load_balancer(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A zonal load balancer appliance: internet-facing when its switch is a router's."""
-    facing = _router_switch(ctx, _nic(tf).get("switch_id"))
+    nic = _nic(tf)
+    facing = nic if isinstance(nic, Unknown) else _router_switch(ctx, nic.get("switch_id"))
     yield build(tf, ctx, PROVIDER, "network.loadbalancer", _zone(tf), {"public": facing},
                 {"public": "network_interface.0.switch_id"}, name=_name(tf), tags=_tags(tf))
 
@@ -263,11 +272,13 @@ def proxylb(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     else:
         modes = [b.get("proxy_mode") for b in binds]
         bad = first_unknown(*modes, *(b.get("redirect_to_https") for b in binds))
-        https_only = bad or all(label(b.get("proxy_mode")).lower() == "https" or as_bool(
+        https_only = bad if bad is not None else all(label(b.get("proxy_mode")).lower() == "https" or as_bool(
             b.get("redirect_to_https"), False) is True for b in binds if label(b.get("proxy_mode")).lower() in ("http", "https"))
         policies = [b.get("ssl_policy") for b in binds if label(b.get("proxy_mode")).lower() == "https"]
-        known = [_SSL_POLICIES.get(str(p)) for p in policies if p]
-        tls = min(known) if known and all(known) else Unknown("the TLS policy of the HTTPS listeners is not set")
+        pending = first_unknown(*policies)
+        known = [_SSL_POLICIES.get(str(p)) for p in policies if p is not None and p != ""]
+        tls = pending if pending is not None else min(known) if known and all(known) else Unknown(
+            "the TLS policy of the HTTPS listeners is not set")
     attrs = {"public": True, "https_only": https_only, "tls.min_version": tls,
              "access_logging": present(tf.values.get("syslog"))}
     yield build(tf, ctx, PROVIDER, "network.loadbalancer", region, attrs,
