@@ -150,3 +150,14 @@ def test_policy_assignment_and_diagnostics() -> None:
     assert status(hub, "GC-RES-011") is U
     web = one(tf("azurerm_linux_web_app.w", {"name": "w", "location": "japaneast", "site_config": [{}]}))
     assert web.attrs == {"https_only": False, "tls.min_version": "1.2", "public_network_access": True}
+
+
+def test_findings_point_at_the_attribute_that_sets_the_fact() -> None:
+    from tests.providers.terraform.cloud_support import FIXTURES
+    _, r = hcl("azure")
+    lines = (FIXTURES / "terraform" / "azure" / "main.tf").read_text().splitlines()
+    overseas = r["azurerm_storage_account.overseas"]
+    assert "account_replication_type" in lines[overseas.origin.line_of(["replication.locations"]) - 1]
+    assert "min_tls_version" in lines[overseas.origin.line_of(["tls.min_version"]) - 1]
+    # The location comes from the resource group through a reference: the line of `location =` in this block.
+    assert "location" in lines[overseas.origin.line_of(["location"]) - 1]

@@ -102,3 +102,13 @@ def test_disk_and_database_encryption() -> None:
     assert db.attrs["backup.enabled"] is False and status(db, "GC-BAK-001") is F
     webaccel = one(tf("sakuracloud_webaccel.w", {"name": "w", "request_protocol": "http+https"}))
     assert webaccel.location == "global" and status(webaccel, "GC-ENC-007") is F
+
+
+def test_findings_point_at_the_attribute_that_sets_the_fact() -> None:
+    from tests.providers.terraform.cloud_support import FIXTURES
+    _, r = hcl("sakura")
+    lines = (FIXTURES / "terraform" / "sakura" / "main.tf").read_text().splitlines()
+    legacy = r["sakuracloud_disk.legacy"]
+    assert lines[legacy.origin.line_of(["location"]) - 1].strip() == 'zone = "is1a"'
+    anycast = r["sakuracloud_proxylb.anycast"]
+    assert lines[anycast.origin.line_of(["location"]) - 1].strip() == 'region = "anycast"'
