@@ -20,13 +20,13 @@ def test_scan_iac_reports_every_cloud_with_file_and_line(tmp_path: Path) -> None
     report = json.loads((tmp_path / "govscan.json").read_text())
     assert report["collection_errors"] == [] and report["complete"] is True
     assert set(report["summary"]["failures_by_provider"]) == {"gcp", "azure", "oci", "sakura"}
-    by_key = {(f["check_id"], f["resource_id"], "/".join(Path(f["origin"]["file"]).parts[-3:-1])): f
-              for f in report["findings"]}
     for cloud in CLOUDS:
-        for entry in expected(cloud):
-            finding = by_key[(entry["check"], entry["address"], f"terraform/{cloud}")]
-            assert finding["status"] == entry["status"], (cloud, entry, finding["message"])
-            assert finding["origin"]["type"] == "iac" and finding["origin"]["line"] >= 1
+        for kind, where in (("terraform", FIXTURES / "terraform" / cloud), ("plan", FIXTURES / "plan" / cloud)):
+            case = expected(where / "expected.yaml")
+            got = {(f["check_id"], f["resource_id"], f["status"]) for f in report["findings"]
+                   if f["check_id"] in case["checks"] and f"/{kind}/{cloud}/" in f"/{f['origin']['file']}"}
+            assert got == {tuple(row) for row in case["findings"]}, (kind, cloud)
+    assert all(f["origin"]["type"] == "iac" and f["origin"]["line"] >= 1 for f in report["findings"])
     residency = {(f["resource_id"], f["origin"]["file"].split("/")[-1]): f["status"] for f in report["findings"]
                  if f["check_id"] == "GC-RES-001"}
     assert residency[("sakuracloud_proxylb.anycast", "plan.json")] == "UNKNOWN"
