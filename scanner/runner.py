@@ -71,6 +71,11 @@ def execute(
     if options.lang not in ("ja", "en"):
         raise UsageError("--lang must be ja or en")
     catalog, policy = load_inputs(options)
+    baseline = None
+    if options.baseline:  # read before scanning: a malformed baseline fails fast (exit 2)
+        from scanner.baseline import load_baseline
+
+        baseline = load_baseline(options.baseline)
     out = Path(options.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = ScanResult(version=__version__, lang=options.lang, targets=list(targets))  # type: ignore[arg-type]
@@ -91,8 +96,16 @@ def execute(
             result.complete = False
             result.incomplete_reasons.append(f"{len(result.collection_errors)} collection error(s)")
         spool.footer(result)
+    if baseline is not None:
+        from scanner.baseline import apply_baseline
+
+        result = apply_baseline(result, baseline)
     if transform is not None:
         result = transform(result)
+    if options.write_baseline:
+        from scanner.baseline import write_baseline
+
+        write_baseline(options.write_baseline, result)
     write_reports(result, formats, out, options)
     if not options.quiet:
         print_summary(result, options.lang, out, formats, fail_on=options.fail_on)
@@ -115,7 +128,7 @@ def write_reports(result: ScanResult, formats: Sequence[str], out: Path, options
 def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
     """Findings at or above the `fail_on` severity that fail."""
     threshold = Severity(fail_on).rank
-    return [f for f in findings if f.status is Status.FAIL and f.severity.rank >= threshold]
+    return [f for f in findings if f.status is Status.FAIL and f.severity.rank >= threshold and not f.baselined]
 
 
 def exit_code(result: ScanResult, options: ScanOptions) -> int:

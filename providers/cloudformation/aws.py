@@ -311,9 +311,8 @@ def db_instance(resource: CfnResource, template: Template) -> Iterator[Resource]
     if retention is not None:
         attrs["backup.retention_days"] = retention
         attrs["backup.enabled"] = retention if isinstance(retention, Unknown) else retention > 0
-    source = resource.get("SourceDBInstanceIdentifier")
-    if source is not None and resource.get("SourceRegion") is not None:
-        attrs["replication.locations"] = []
+    home = region(template)
+    attrs["backup.locations"] = home if isinstance(home, Unknown) else [home]
     yield build(resource, template, "database.instance", region(template), attrs,
                 {"encryption.at_rest": "StorageEncrypted", "public": "PubliclyAccessible", "high_availability": "MultiAZ",
                  "backup.retention_days": "BackupRetentionPeriod"})

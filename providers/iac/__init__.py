@@ -8,6 +8,7 @@ Heavy imports (tree-sitter, the mappers) happen inside `collect`, never at impor
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -26,15 +27,20 @@ CODE_KINDS = ("storage.bucket", "storage.file", "compute.instance", "compute.dis
               "web.app")
 
 
+_YAML_RESOURCES = re.compile(r"^Resources\s*:", re.M)
+_YAML_AWS_TYPE = re.compile(r"Type\s*:\s*['\"]?AWS::")
+_JSON_AWS_TYPE = re.compile(r'"Type"\s*:\s*"AWS::')
+
+
 def sniff(path: str, head: str) -> str | None:
     """What a JSON or YAML file holds, from its first bytes: `plan`, `cloudformation` or None."""
     if path.endswith(".json"):
         if '"planned_values"' in head or ('"format_version"' in head and '"terraform_version"' in head):
             return "plan"
-        if '"AWSTemplateFormatVersion"' in head or '"AWS::' in head:
+        if '"Resources"' in head and ('"AWSTemplateFormatVersion"' in head or _JSON_AWS_TYPE.search(head)):
             return "cloudformation"
         return None
-    if "AWSTemplateFormatVersion" in head or "AWS::" in head:
+    if _YAML_RESOURCES.search(head) and ("AWSTemplateFormatVersion" in head or _YAML_AWS_TYPE.search(head)):
         return "cloudformation"
     return None
 

@@ -358,7 +358,17 @@ def db_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if region not in regions:
             regions.append(region)
     attrs["replication.locations"] = regions
-    yield build(tf, ctx, PROVIDER, "database.instance", region_of(tf), attrs,
+    home = region_of(tf)
+    backups: list[str] | Unknown = home if isinstance(home, Unknown) else [home]
+    for copy in ctx.linked(tf, "aws_db_instance_automated_backups_replication", "source_db_instance_arn"):
+        region = region_of(copy)
+        if isinstance(region, Unknown) or isinstance(backups, Unknown):
+            backups = region if isinstance(region, Unknown) else backups
+            break
+        if region not in backups:
+            backups.append(region)
+    attrs["backup.locations"] = backups
+    yield build(tf, ctx, PROVIDER, "database.instance", home, attrs,
                 {"encryption.at_rest": "storage_encrypted", "public": "publicly_accessible",
                  "high_availability": "multi_az", "backup.retention_days": "backup_retention_period",
                  "deletion_protection": "deletion_protection"},

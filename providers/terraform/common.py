@@ -14,11 +14,12 @@ def region_of(tf: TfResource, attr: str = "region") -> str | Unknown:
     own = tf.values.get(attr)
     if isinstance(own, str) and own:
         return own.lower()
-    if isinstance(own, Unknown):
-        return own
+    # AWS provider v5 plans show a computed `region` as unknown; v6 makes it an argument defaulting to the provider's.
     region = tf.provider_config.get("region")
     if isinstance(region, str) and region:
         return region.lower()
+    if isinstance(own, Unknown):
+        return own
     if isinstance(region, Unknown):
         return Unknown(f"the provider region is not known: {region.reason}", region.source)
     return Unknown("the provider configuration sets no region (AWS_REGION or the profile decides at apply time)")

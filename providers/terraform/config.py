@@ -21,6 +21,9 @@ META_ARGS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _IGNORE = re.compile(r"govscan:ignore\s+(?P<ids>GC-[A-Za-z0-9]+-\d+(?:\s*,\s*GC-[A-Za-z0-9]+-\d+)*)"
                      r"(?:\s+exp=(?P<exp>\S+))?(?P<reason>.*)$")
+# Attributes that name a resource, so a literal in another resource can refer to it.
+_IDENTITY_KEYS = ("bucket", "name", "id", "arn", "bucket_prefix", "function_name", "identifier", "cluster_identifier",
+                  "creation_token", "global_cluster_identifier")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -102,7 +105,7 @@ class Joins:
 
     def linked(self, target: TfResource, type_: str, by: str) -> list[TfResource]:
         """Resources of `type_` whose attribute `by` refers to `target` (by reference or by literal name/id)."""
-        names = {v for k in ("bucket", "name", "id", "arn", "bucket_prefix") if isinstance(v := target.values.get(k), str)}
+        names = {v for k in _IDENTITY_KEYS if isinstance(v := target.values.get(k), str)}
         prefix = target.address + "."
         out = []
         for candidate in self._by_type.get(type_, ()):

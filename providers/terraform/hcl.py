@@ -108,6 +108,7 @@ def _first_error(node: Any) -> Any:
 
 
 _NUMBER = re.compile(r"^-?\d+$")
+_OPERATORS = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 
 
 class _Reader:
@@ -201,10 +202,13 @@ class _Reader:
         if kind == "operation":
             return self.expr(node.children[0])
         if kind == "binary_operation":
-            left, op, right = node.children[0], node.children[1], node.children[2]
-            return ("bin", self.text(op), self.expr(left), self.expr(right))
+            children = [c for c in node.children if c.type != "comment"]
+            at = next((i for i, c in enumerate(children) if i > 0 and c.type in _OPERATORS), None)
+            if at is None:
+                return ("raw", kind, self.text(node)[:80])
+            return ("bin", children[at].type, self.operand(children[:at]), self.operand(children[at + 1 :]))
         if kind == "unary_operation":
-            return ("un", self.text(node.children[0]), self.expr(node.children[1]))
+            return ("un", self.text(node.children[0]), self.operand(node.children[1:]))
         if kind in ("for_expr", "heredoc_template", "quoted_template"):
             if kind != "for_expr":
                 return self.template(node)
@@ -212,6 +216,20 @@ class _Reader:
         if kind in ("numeric_lit", "bool_lit", "null_lit", "string_lit"):
             return self.literal(node)
         return ("raw", kind, self.text(node)[:80])
+
+    def operand(self, nodes: list[Any]) -> Expr:
+        """An operand: one node, or a primary followed by traversal operators."""
+        if len(nodes) == 1:
+            return self.expr(nodes[0])
+        if not nodes:
+            return ("raw", "operand", "")
+        base = self.expr(nodes[0])
+        ops: list[Expr] = []
+        for op in nodes[1:]:
+            ops.extend(self.traversal(op))
+        if base[0] == "ref":
+            return ("ref", base[1], tuple(base[2]) + tuple(ops))
+        return ("ref", base, tuple(ops))
 
     def traversal(self, node: Any) -> list[Expr]:
         kind = node.type
@@ -276,8 +294,8 @@ class _Reader:
         if heredoc and strip:
             text_parts = parts
             return ("tmpl", tuple(_dedent(text_parts)))
-        if len(parts) == 1 and isinstance(parts[0], str):
-            return ("lit", parts[0])
+        if all(isinstance(p, str) for p in parts):
+            return ("lit", "".join(parts))
         if not parts:
             return ("lit", "")
         return ("tmpl", tuple(parts))

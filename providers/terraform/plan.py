@@ -154,7 +154,12 @@ def _address_lines(text: str) -> dict[str, int]:
     for match in _ADDRESS.finditer(text):
         line += text.count("\n", position, match.start())
         position = match.start()
-        lines.setdefault(match.group(1), line)
+        raw = match.group(1)
+        try:
+            address = json.loads(f'"{raw}"') if "\\" in raw else raw
+        except ValueError:
+            continue
+        lines.setdefault(address, line)
     return lines
 
 
