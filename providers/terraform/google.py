@@ -90,19 +90,27 @@ def _public_members(ctx: TfContext, target: TfResource, types: tuple[str, ...], 
 
 
 # -- Cloud Storage -----------------------------------------------------------------------------------
+def _bucket_location(tf: TfResource) -> str | Unknown:
+    """A bucket's own `location`: required since provider v4 (older providers defaulted to US), never the provider's region."""
+    own = location(tf, ("location",))
+    if isinstance(own, Unknown) and tf.values.get("location") is None:
+        return Unknown("location is not set (the google provider requires it; before v4 it defaulted to US)")
+    return own
+
+
 def bucket_placement(tf: TfResource) -> tuple[str | Unknown, list[str] | Unknown]:
     """The bucket's location and every location holding a copy of its data (see providers/gcp/storage.py)."""
     custom = blocks(tf, "custom_placement_config")
     if isinstance(custom, Unknown):
-        return _loc(tf), custom
+        return _bucket_location(tf), custom
     if custom:
         data = str_list(custom[0].get("data_locations"))
         if isinstance(data, Unknown):
-            return _loc(tf), data
+            return _bucket_location(tf), data
         if data:
             places = [d.lower() for d in data]
             return places[0], places
-    where = _loc(tf)
+    where = _bucket_location(tf)
     if isinstance(where, Unknown):
         return where, where
     if where in DUAL_REGIONS:

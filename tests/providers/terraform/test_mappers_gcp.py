@@ -82,6 +82,12 @@ def test_location_falls_back_to_the_provider_then_unknown() -> None:
     assert status(variable, "GC-RES-004") is U
 
 
+def test_bucket_never_takes_the_provider_region() -> None:
+    bucket = one(tf("google_storage_bucket.b", {"name": "b"}, TOKYO))
+    assert isinstance(bucket.location, Unknown) and "requires it" in bucket.location.reason
+    assert status(bucket, "GC-RES-001") is U and status(bucket, "GC-RES-004") is U
+
+
 def test_bigquery_without_location_is_us() -> None:
     dataset = one(tf("google_bigquery_dataset.d", {"dataset_id": "d"}, TOKYO))
     assert dataset.location == "us"
