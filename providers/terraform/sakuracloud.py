@@ -37,7 +37,7 @@ KINDS = ("compute.instance", "compute.disk", "network.firewall", "network.vpc", 
          "backup.plan", "network.loadbalancer", "cdn.distribution")
 
 _PROTOCOLS = {"ip": "all", "tcp": "tcp", "udp": "udp", "icmp": "icmp", "fragment": "fragment"}
-IMPLICIT_ALLOW = "implicit: traffic that no rule matches passes"
+IMPLICIT_ALLOW = "implicit: traffic no rule matches is not filtered"
 
 
 def _zone(tf: TfResource) -> str | Unknown:
@@ -82,7 +82,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         shared = [n for n in nics if n.get("upstream") == "shared"]
         unknown = next((n.get("upstream") for n in nics if isinstance(n.get("upstream"), Unknown)
                         and not n.get("upstream").source), None)
-        filtered = [n.get("packet_filter_id") is not None for n in (shared or nics)]
+        filtered = [n.get("packet_filter_id") not in (None, "") for n in nics]
         public: Any = bool(shared)
         if not shared:
             for nic in nics:
@@ -132,7 +132,8 @@ def _source(value: Any) -> str | Unknown:
 
 
 def expressions(entries: list[Mapping[str, Any]], label_: str) -> list[FirewallRule] | Unknown:
-    """Packet filter expressions in order, plus the implicit pass of unmatched traffic when no final `ip` deny."""
+    """Packet filter expressions in order, up to the first `ip` deny from any source (nothing below it can match);
+    without one, the implicit pass of unmatched traffic is added (as the live Sakura provider does)."""
     items: list[Any] = []
     for index, entry in enumerate(entries):
         protocol = entry.get("protocol")
@@ -146,6 +147,8 @@ def expressions(entries: list[Mapping[str, Any]], label_: str) -> list[FirewallR
         proto = _PROTOCOLS.get(str(protocol or "ip").lower(), str(protocol).lower())
         ports = entry.get("destination_port") if proto in ("tcp", "udp") else None
         items.append(rule(proto, ports, [str(source)], bool(allow), name))
+        if proto == "all" and not allow and str(source) in ("0.0.0.0/0", "0.0.0.0"):
+            break
     found = rules_or_unknown(items)
     if isinstance(found, Unknown):
         return found
@@ -224,8 +227,8 @@ def database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "backup.enabled": enabled,
         "encryption.at_rest": encryption(algorithm, key),
         "replication.locations": replicas,
-        # The appliance is one node in one zone; a read replica sits in the same zone, so no standby elsewhere.
-        "high_availability": False,
+        # As the live provider: replication configured (`replica_password` on the master) is the redundancy.
+        "high_availability": present(tf.values.get("replica_password")),
     }
     yield build(tf, ctx, PROVIDER, "database.instance", _zone(tf), attrs,
                 {"public": "network_interface.0.source_ranges", "backup.enabled": "backup",
@@ -272,8 +275,9 @@ def proxylb(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     else:
         modes = [b.get("proxy_mode") for b in binds]
         bad = first_unknown(*modes, *(b.get("redirect_to_https") for b in binds))
-        https_only = bad if bad is not None else all(label(b.get("proxy_mode")).lower() == "https" or as_bool(
-            b.get("redirect_to_https"), False) is True for b in binds if label(b.get("proxy_mode")).lower() in ("http", "https"))
+        https_only = bad if bad is not None else bool(binds) and all(
+            label(b.get("proxy_mode")).lower() in ("https", "tcp") or as_bool(b.get("redirect_to_https"), False) is True
+            for b in binds)
         policies = [b.get("ssl_policy") for b in binds if label(b.get("proxy_mode")).lower() == "https"]
         pending = first_unknown(*policies)
         known = [_SSL_POLICIES.get(str(p)) for p in policies if p is not None and p != ""]
