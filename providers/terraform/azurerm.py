@@ -29,6 +29,7 @@ from providers.terraform._clouds import (
 )
 from providers.terraform.common import as_bool, as_int, build
 from providers.terraform.model import TfContext, TfResource, maps
+from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
 PROVIDER = "azure"
@@ -173,8 +174,11 @@ def virtual_machine(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if any(c.get("public_ip_address_id") is not None for c in configs):
             public = True
             break
+    secure = as_bool(tf.values.get("secure_boot_enabled"), False)
+    vtpm = as_bool(tf.values.get("vtpm_enabled"), False)
     attrs = {"public_ip": public,
-             "backup.enabled": bool(pointing_at(ctx, tf, "azurerm_backup_protected_vm", "source_vm_id"))}
+             "backup.enabled": bool(pointing_at(ctx, tf, "azurerm_backup_protected_vm", "source_vm_id")),
+             "shielded_vm": opt(first_unknown(secure, vtpm), secure is True and vtpm is True)}
     yield build(tf, ctx, PROVIDER, "compute.instance", _loc(tf), attrs,
                 {"public_ip": "network_interface_ids"}, name=known_str(tf.values.get("name")))
 
@@ -228,10 +232,35 @@ def network_security_group(tf: TfResource, ctx: TfContext) -> Iterator[Resource]
                                                   ("name",)) if _same_group(r, tf)]
         undecided = join_keys_unknown(ctx, tf, "azurerm_network_security_rule", "network_security_group_name", ("name",))
         ingress = undecided if undecided is not None else rules_or_unknown(nsg_rules(entries))
+        if isinstance(ingress, list):
+            ingress = unshadowed(ingress)
     # Azure's default rules deny inbound internet traffic, so only custom rules matter.
     attrs = {"ingress": ingress, "is_default": False, "default_action": "deny"}
     yield build(tf, ctx, PROVIDER, "network.firewall", _loc(tf), attrs, {"ingress": "security_rule"},
                 name=known_str(tf.values.get("name")))
+
+
+def unshadowed(rules: list[FirewallRule]) -> list[FirewallRule]:
+    """Rules in priority order without the allows that a higher-priority deny from every source fully blocks
+    (the live provider's rule, so code and live findings agree)."""
+    kept: list[FirewallRule] = []
+    denies: list[FirewallRule] = []
+    for record in rules:
+        if not record.allow:
+            denies.append(record)
+            kept.append(record)
+        elif not any(_shadows(d, record) for d in denies):
+            kept.append(record)
+    return kept
+
+
+def _shadows(deny: FirewallRule, allow: FirewallRule) -> bool:
+    if not any(s.strip().lower() in ("*", "any", "internet", "0.0.0.0/0") for s in deny.sources):
+        return False
+    if deny.protocol != "all" and deny.protocol != allow.protocol:
+        return False
+    low, high = deny.from_port or 0, 65535 if deny.to_port is None else deny.to_port
+    return low <= (allow.from_port or 0) and (65535 if allow.to_port is None else allow.to_port) <= high
 
 
 def _same_group(joined: TfResource, nsg: TfResource) -> bool:

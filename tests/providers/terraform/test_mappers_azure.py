@@ -161,3 +161,16 @@ def test_findings_point_at_the_attribute_that_sets_the_fact() -> None:
     assert "min_tls_version" in lines[overseas.origin.line_of(["tls.min_version"]) - 1]
     # The location comes from the resource group through a reference: the line of `location =` in this block.
     assert "location" in lines[overseas.origin.line_of(["location"]) - 1]
+
+
+def test_nsg_allow_shadowed_by_a_higher_priority_deny_is_left_out() -> None:
+    nsg = one(tf("azurerm_network_security_group.n", {"name": "n", "location": "japaneast", "security_rule": [
+        {"name": "allow-ssh", "priority": 200, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+         "destination_port_range": "22", "source_address_prefix": "*"},
+        {"name": "deny-all", "priority": 100, "direction": "Inbound", "access": "Deny", "protocol": "*",
+         "destination_port_range": "*", "source_address_prefix": "*"}]}))
+    assert [r.label for r in nsg.attrs["ingress"]] == ["deny-all"]
+    assert status(nsg, "GC-NET-001") is P
+    vm = one(tf("azurerm_linux_virtual_machine.v", {"name": "v", "location": "japaneast", "network_interface_ids": [],
+                                                    "secure_boot_enabled": True, "vtpm_enabled": True}))
+    assert vm.attrs["shielded_vm"] is True and vm.attrs["public_ip"] is False
