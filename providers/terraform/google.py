@@ -173,6 +173,17 @@ def _metadata_flag(tf: TfResource, ctx: TfContext, key: str) -> bool | Unknown:
     return False
 
 
+def _own_metadata_flag(tf: TfResource, key: str) -> bool | Unknown:
+    """A flag that only the instance's own metadata can set (false when absent)."""
+    own = tf.values.get("metadata")
+    if isinstance(own, Unknown):
+        return own
+    value = own.get(key) if isinstance(own, Mapping) else None
+    if value is None or isinstance(value, Unknown):
+        return False if value is None else value
+    return str(value).lower() in ("true", "1", "yes", "on")
+
+
 @maps("google_compute_instance", "google_compute_instance_template", "google_compute_region_instance_template")
 def compute_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A VM (templates map to the same kind: every VM made from them has these settings)."""
@@ -206,6 +217,7 @@ def compute_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "identity.full_api_scope": full,
         "serial_port": _metadata_flag(tf, ctx, "serial-port-enable"),
         "os_login": _metadata_flag(tf, ctx, "enable-oslogin"),
+        "ssh.project_keys_blocked": _own_metadata_flag(tf, "block-project-ssh-keys"),
         "shielded_vm": shielded,
         "ip_forwarding": as_bool(tf.values.get("can_ip_forward"), False),
     }
@@ -213,6 +225,7 @@ def compute_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     yield build(tf, ctx, PROVIDER, "compute.instance", where, attrs, {
         "public_ip": "network_interface", "identity.default_service_account": "service_account",
         "identity.full_api_scope": "service_account", "serial_port": "metadata", "os_login": "metadata",
+        "ssh.project_keys_blocked": "metadata",
         "shielded_vm": "shielded_instance_config", "ip_forwarding": "can_ip_forward",
     }, name=known_str(tf.values.get("name")), tags=_labels(tf))
 

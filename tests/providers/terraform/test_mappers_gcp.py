@@ -119,6 +119,10 @@ def test_facts_without_a_shared_check() -> None:
     vm = one(tf("google_compute_instance.v", {"name": "v", "zone": "asia-northeast1-c", "metadata": {"enable-oslogin": "TRUE"},
                                               "network_interface": [{"network": "n", "access_config": []}]}))
     assert vm.attrs["os_login"] is True and vm.attrs["public_ip"] is False
+    assert vm.attrs["ssh.project_keys_blocked"] is False
+    blocked = one(tf("google_compute_instance.v", {"name": "v", "zone": "asia-northeast1-c",
+                                                   "metadata": {"block-project-ssh-keys": "true"}}))
+    assert blocked.attrs["ssh.project_keys_blocked"] is True
     assert vm.attrs["identity.default_service_account"] is False  # no service_account block: no service account
     repo = one(tf("google_artifact_registry_repository.r", {"repository_id": "r", "location": "asia-northeast1",
                                                             "docker_config": [{"immutable_tags": True}]}))
