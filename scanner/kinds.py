@@ -173,6 +173,7 @@ KINDS: dict[str, KindSpec] = {
             "shielded_vm": _f("bool", "secure boot and integrity monitoring are on"),
             "in_transit_encryption": _f("bool", "in-transit encryption between instance and volumes is on"),
             "ip_forwarding": _f("bool", "IP forwarding is on"),
+            "ssh.project_keys_blocked": _f("bool", "project-wide SSH keys cannot log in to it"),
             "firewall.attached": _f("bool", "a firewall (packet filter, security group) protects it"),
             "network.shared_segment": _f("bool", "it sits on a provider-shared internet segment"),
             "backup.enabled": _f("bool", "scheduled backups protect it"),
