@@ -1,0 +1,238 @@
+"""Collection per query family: Resource Graph pages streamed into the normalizers, plus the few
+ARM GETs that Resource Graph cannot answer (each failure blurs one fact and is reported)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from providers.azure import account, compute, databases, edge, keyvault, network, storage, web
+from providers.azure.client import Clients
+from providers.azure.common import placeholders
+from providers.azure.errors import reason
+from providers.azure.graph import kql, rows
+from scanner.model import CollectionError, Resource, Unknown
+
+Item = Resource | CollectionError
+Collector = Callable[[Clients, Sequence[str], Mapping[str, Any]], Iterator[Item]]
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "storage": ("storage.bucket",),
+    "compute": ("compute.instance", "compute.disk"),
+    "network": ("network.firewall", "network.vpc"),
+    "databases": ("database.instance", "nosql.table"),
+    "keyvault": ("kms.key",),
+    "web": ("web.app",),
+    "edge": ("cdn.distribution",),
+    "account": ("account", "policy.guardrail", "log.sink"),
+}
+
+
+def _stream(clients: Clients, subs: Sequence[str], table: str, types: Sequence[str], service: str) -> Iterator[Any]:
+    """Rows of a query; a refused subscription becomes an error plus UNKNOWN stand-ins for its kinds."""
+    for row in rows(clients, subs, kql(table, types), service):
+        if isinstance(row, CollectionError):
+            yield row
+            yield from placeholders(row.scope, service, KINDS[service], f"{row.operation}: {row.reason}")
+        else:
+            yield row
+
+
+def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: str, service: str,
+            errors: list[CollectionError]) -> Mapping[str, Any] | Unknown:
+    """One ARM GET below a resource; a failure is an Unknown fact and a reported error."""
+    from azure.core.exceptions import AzureError
+
+    path = f"{row.get('id')}{suffix}"
+    try:
+        return clients.get_json(path, api_version) or {}
+    except AzureError as exc:
+        why = reason(exc)
+        errors.append(CollectionError("azure", str(row.get("subscriptionId") or ""), service,
+                                      str(row.get("location") or "global"), f"GET {suffix.strip('/')}", why))
+        return Unknown(f"GET {suffix.strip('/')} failed: {why}", service)
+
+
+def collect_storage(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """Storage accounts."""
+    for row in _stream(clients, subs, "resources", storage.TYPES, "storage"):
+        yield row if isinstance(row, Resource | CollectionError) else storage.normalize_storage_account(row)
+
+
+def collect_compute(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """Disks and VMs; NICs are read first to know which VMs carry a public IP."""
+    nics = [r for r in _stream(clients, subs, "resources", ("microsoft.network/networkinterfaces",), "compute")
+            if not isinstance(r, Resource | CollectionError)]
+    public = network.public_ip_nics(nics)
+    del nics
+    for row in _stream(clients, subs, "resources", compute.TYPES, "compute"):
+        if isinstance(row, Resource | CollectionError):
+            yield row
+        elif str(row.get("type")).lower() == "microsoft.compute/disks":
+            yield compute.normalize_disk(row)
+        else:
+            yield compute.normalize_vm(row, public)
+
+
+def collect_network(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """NSGs and VNets; flow logs are read first."""
+    flows = [r for r in _stream(clients, subs, "resources", ("microsoft.network/networkwatchers/flowlogs",), "network")
+             if not isinstance(r, Resource | CollectionError)]
+    logged = network.flow_logged_targets(flows)
+    types = ("microsoft.network/networksecuritygroups", "microsoft.network/virtualnetworks")
+    for row in _stream(clients, subs, "resources", types, "network"):
+        if isinstance(row, Resource | CollectionError):
+            yield row
+        elif str(row.get("type")).lower() == "microsoft.network/networksecuritygroups":
+            yield network.normalize_nsg(row)
+        else:
+            yield network.normalize_vnet(row, logged, network.subnet_nsgs(row))
+
+
+def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """SQL servers and databases, flexible servers, Cosmos DB accounts."""
+    groups = [r for r in _stream(clients, subs, "resources", databases.JOIN_TYPES, "databases")
+              if not isinstance(r, Resource | CollectionError)]
+    partners = databases.partner_locations(groups)
+    for row in _stream(clients, subs, "resources", databases.TYPES, "databases"):
+        if isinstance(row, Resource | CollectionError):
+            yield row
+            continue
+        errors: list[CollectionError] = []
+        kind = str(row.get("type")).lower()
+        if kind == databases.SQL_SERVER:
+            audit = _detail(clients, row, *databases.SQL_AUDITING, "databases", errors)
+            item: Resource = databases.normalize_sql_server(row, partners, audit)
+        elif kind == databases.SQL_DATABASE:
+            if str(row.get("name")).lower() == "master":
+                continue  # the system database of every server
+            item = databases.normalize_sql_database(row, _detail(clients, row, *databases.SQL_TDE, "databases", errors))
+        elif kind in databases.FLEX_CONFIG:
+            config = _detail(clients, row, "/configurations/require_secure_transport", databases.FLEX_CONFIG[kind],
+                             "databases", errors)
+            item = databases.normalize_flexible_server(row, config)
+        else:
+            item = databases.normalize_cosmos(row)
+        yield from errors
+        yield item
+
+
+def collect_keyvault(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """Key Vaults and the expiry and rotation of their keys."""
+    for row in _stream(clients, subs, "resources", keyvault.TYPES, "keyvault"):
+        if isinstance(row, Resource | CollectionError):
+            yield row
+            continue
+        errors: list[CollectionError] = []
+        listed = _detail(clients, row, *keyvault.KEYS, "keyvault", errors)
+        keys = listed if isinstance(listed, Unknown) else list(listed.get("value") or [])
+        yield from errors
+        yield keyvault.normalize_vault(row, keys)
+
+
+def collect_web(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """App Service sites and their TLS settings."""
+    for row in _stream(clients, subs, "resources", web.TYPES, "web"):
+        if isinstance(row, Resource | CollectionError):
+            yield row
+            continue
+        errors: list[CollectionError] = []
+        config = _detail(clients, row, *web.CONFIG, "web", errors)
+        yield from errors
+        yield web.normalize_site(row, config)
+
+
+def collect_edge(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """Global services."""
+    for row in _stream(clients, subs, "resources", edge.TYPES, "edge"):
+        yield row if isinstance(row, Resource | CollectionError) else edge.normalize_global(row)
+
+
+def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
+    """One `account` per subscription, its Allowed-locations guardrails and its Activity Log exports."""
+    from azure.core.exceptions import AzureError
+
+    refused: set[str] = set()
+    errors: list[CollectionError] = []
+
+    def table(name: str, types: Sequence[str]) -> list[Mapping[str, Any]] | Unknown:
+        found: list[Mapping[str, Any]] = []
+        try:
+            for row in rows(clients, subs, kql(name, types), "account"):
+                if isinstance(row, CollectionError):
+                    refused.add(row.scope)
+                    errors.append(row)
+                else:
+                    found.append(row)
+        except Exception as exc:  # one table lost blurs the facts it feeds, not the whole unit
+            errors.append(CollectionError("azure", _label(subs), "account", "global",
+                                          f"Microsoft.ResourceGraph/resources/read ({name})", str(exc)))
+            return Unknown(f"{name} could not be read: {exc}", "account")
+        return found
+
+    containers = table("resourcecontainers", account.CONTAINERS)
+    pricings = table("securityresources", account.PRICINGS)
+    assignments = table("policyresources", account.ASSIGNMENTS)
+    yield from errors
+    for a in [] if isinstance(assignments, Unknown) else assignments:
+        if account.is_allowed_locations(a):
+            yield account.normalize_guardrail(a)
+    chains = {} if isinstance(containers, Unknown) else {
+        str(c.get("subscriptionId") or "").lower(): account.management_chain(c) for c in containers}
+    subscriptions = payload.get("subscriptions") or {}
+    sinks: dict[str, list[Mapping[str, Any]] | Unknown] = {}
+    for sub in subs:
+        try:
+            reply = clients.get_json(f"/subscriptions/{sub}{account.DIAGNOSTICS[0]}", account.DIAGNOSTICS[1])
+            sinks[sub] = list((reply or {}).get("value") or [])
+        except AzureError as exc:
+            why = reason(exc)
+            yield CollectionError("azure", sub, "monitor", "global", "Microsoft.Insights/diagnosticSettings/read", why)
+            sinks[sub] = Unknown(f"diagnostic settings could not be read: {why}", "monitor")
+    where = _locations(clients, subs, [t for s in sinks.values() if not isinstance(s, Unknown)
+                                       for x in s for t in account.destinations(x)])
+    for sub in subs:
+        record = {"subscriptionId": sub, **(subscriptions.get(sub) or {})}
+        if sub in refused:
+            gap = Unknown("Resource Graph refused this subscription", "account")
+            yield account.normalize_account(record, gap, gap, gap, sinks[sub])
+        else:
+            chain = containers if isinstance(containers, Unknown) else chains.get(sub.lower(), [])
+            mine = pricings if isinstance(pricings, Unknown) else [
+                p for p in pricings if str(p.get("subscriptionId") or "").lower() == sub.lower()]
+            yield account.normalize_account(record, chain, mine, assignments, sinks[sub])
+        found = sinks[sub]
+        for setting in [] if isinstance(found, Unknown) else found:
+            yield account.normalize_sink(setting, sub, where)
+
+
+def _locations(clients: Clients, subs: Sequence[str], ids: list[str]) -> dict[str, str]:
+    """Locations of the given resource ids, in one Resource Graph query (those in scope only)."""
+    if not ids:
+        return {}
+    listed = ",".join(f"'{i}'" for i in sorted(set(ids)))
+    query = f"resources | where id in~ ({listed}) | project id, location"
+    out = {}
+    try:
+        for row in rows(clients, subs, query, "account"):
+            if isinstance(row, Mapping) and isinstance(row.get("location"), str):
+                out[str(row.get("id")).lower()] = "".join(str(row["location"]).split()).lower()
+    except Exception:  # the sink's destination then stays Unknown, which its check reports
+        return {}
+    return out
+
+
+def _label(subs: Sequence[str]) -> str:
+    return subs[0] if len(subs) == 1 else f"{subs[0]}..{subs[-1]} ({len(subs)} subscriptions)"
+
+
+FAMILIES: dict[str, Collector] = {
+    "storage": collect_storage,
+    "compute": collect_compute,
+    "network": collect_network,
+    "databases": collect_databases,
+    "keyvault": collect_keyvault,
+    "web": collect_web,
+    "edge": collect_edge,
+    "account": collect_account,
+}
