@@ -69,9 +69,9 @@ def audit_sinks(settings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]
     for s in settings:
         p = props(s)
         logs = p.get("logs") or []
-        on = any(bool(l.get("enabled")) and (str(l.get("category") or "").lower() in AUDIT_CATEGORIES
-                                             or str(l.get("categoryGroup") or "").lower() in ("alllogs", "audit"))
-                 for l in logs if isinstance(l, Mapping))
+        on = any(bool(e.get("enabled")) and (str(e.get("category") or "").lower() in AUDIT_CATEGORIES
+                                             or str(e.get("categoryGroup") or "").lower() in ("alllogs", "audit"))
+                 for e in logs if isinstance(e, Mapping))
         if on and any(p.get(k) for k in ("storageAccountId", "workspaceId", "eventHubAuthorizationRuleId")):
             out.append(s)
     return out
