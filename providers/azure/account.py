@@ -19,6 +19,7 @@ ASSIGNMENTS = ("microsoft.authorization/policyassignments",)
 CONTAINERS = ("microsoft.resources/subscriptions",)
 DIAGNOSTICS = ("/providers/Microsoft.Insights/diagnosticSettings", "2021-05-01-preview")
 AUDIT_CATEGORIES = {"administrative"}
+CONTACTS = ("/providers/Microsoft.Security/securityContacts", "2023-12-01-preview")
 
 
 def threat_detection(pricings: Iterable[Mapping[str, Any]]) -> tuple[bool, list[str]]:
@@ -104,6 +105,7 @@ def normalize_account(
     pricings: list[Mapping[str, Any]] | Unknown,
     assignments: list[Mapping[str, Any]] | Unknown,
     diagnostics: list[Mapping[str, Any]] | Unknown,
+    contacts: list[Mapping[str, Any]] | Unknown | None = None,
 ) -> Resource:
     """Pure: one subscription and what was read about it (each part may be Unknown)."""
     sub = str(subscription.get("subscriptionId") or "")
@@ -137,6 +139,9 @@ def normalize_account(
         attrs["findings_aggregation.enabled"] = any(
             str(props(a).get("policyDefinitionId") or "").lower().endswith(MCSB_INITIATIVE) and enforced(a)
             for a in mine)
+    if contacts is not None:
+        attrs["security_contact.present"] = contacts if isinstance(contacts, Unknown) else any(
+            str(props(c).get("emails") or props(c).get("email") or "").strip() for c in contacts)
     attrs["audit.enabled"] = diagnostics if isinstance(diagnostics, Unknown) else bool(audit_sinks(diagnostics))
     return Resource(PROVIDER, "account", "Microsoft.Resources/subscriptions", f"/subscriptions/{sub}",
                     str(subscription.get("displayName") or sub), sub, "global", attrs, Origin.live(), {},

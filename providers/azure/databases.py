@@ -22,6 +22,24 @@ JOIN_TYPES = (FAILOVER_GROUP,)
 SQL_AUDITING = ("/auditingSettings/default", "2021-11-01")
 SQL_TDE = ("/transparentDataEncryption/current", "2021-11-01")
 FLEX_CONFIG = {POSTGRES: "2022-12-01", MYSQL: "2023-12-30"}
+LOCKS = ("/providers/Microsoft.Authorization/locks", "2020-05-01")  # every lock of a subscription, one GET
+
+
+def locked_scopes(locks: Iterable[Mapping[str, Any]]) -> frozenset[str]:
+    """Lower-cased scopes (subscription, resource group or resource) under a delete-blocking lock."""
+    out = set()
+    for lock in locks:
+        if str(props(lock).get("level") or "").lower() in ("cannotdelete", "readonly"):
+            out.add(str(lock.get("id") or "").lower().split("/providers/microsoft.authorization/locks/")[0])
+    return frozenset(out)
+
+
+def deletion_protected(resource_id: str, locked: frozenset[str] | Unknown) -> bool | Unknown:
+    """True when a lock on the resource, its resource group or its subscription blocks deletion."""
+    if isinstance(locked, Unknown):
+        return locked
+    rid = resource_id.lower()
+    return any(rid == scope or rid.startswith(scope + "/") for scope in locked)
 
 
 def partner_locations(groups: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ ARM GETs that Resource Graph cannot answer (each failure blurs one fact and is r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from providers.azure import account, compute, databases, edge, keyvault, network, storage, web
@@ -56,7 +57,13 @@ def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: 
 def collect_storage(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
     """Storage accounts."""
     for row in _stream(clients, subs, "resources", storage.TYPES, "storage"):
-        yield row if isinstance(row, Resource | CollectionError) else storage.normalize_storage_account(row)
+        if isinstance(row, Resource | CollectionError):
+            yield row
+            continue
+        errors: list[CollectionError] = []
+        blob = _detail(clients, row, *storage.BLOB_SERVICE, "storage", errors)
+        yield from errors
+        yield storage.normalize_storage_account(row, blob)
 
 
 def collect_compute(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -65,13 +72,22 @@ def collect_compute(clients: Clients, subs: Sequence[str], payload: Mapping[str,
             if not isinstance(r, Resource | CollectionError)]
     public = network.public_ip_nics(nics)
     del nics
+    protected: frozenset[str] | None
+    try:
+        protected = compute.protected_ids(
+            r for r in rows(clients, subs, kql("recoveryservicesresources", compute.PROTECTED), "compute")
+            if not isinstance(r, CollectionError))
+    except Exception as exc:  # backup coverage unknown; everything else is still read
+        yield CollectionError("azure", _label(subs), "compute", "global",
+                              "Microsoft.ResourceGraph/resources/read (recoveryservicesresources)", str(exc))
+        protected = None
     for row in _stream(clients, subs, "resources", compute.TYPES, "compute"):
         if isinstance(row, Resource | CollectionError):
             yield row
         elif str(row.get("type")).lower() == "microsoft.compute/disks":
-            yield compute.normalize_disk(row)
+            yield compute.normalize_disk(row, protected)
         else:
-            yield compute.normalize_vm(row, public)
+            yield compute.normalize_vm(row, public, protected)
 
 
 def collect_network(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -94,6 +110,12 @@ def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[st
     groups = [r for r in _stream(clients, subs, "resources", databases.JOIN_TYPES, "databases")
               if not isinstance(r, Resource | CollectionError)]
     partners = databases.partner_locations(groups)
+    locks: dict[str, frozenset[str] | Unknown] = {}
+    for sub in subs:
+        listed = _detail(clients, {"id": f"/subscriptions/{sub}", "subscriptionId": sub}, *databases.LOCKS,
+                         "databases", errors := [])
+        yield from errors
+        locks[sub.lower()] = listed if isinstance(listed, Unknown) else databases.locked_scopes(listed.get("value") or [])
     for row in _stream(clients, subs, "resources", databases.TYPES, "databases"):
         if isinstance(row, Resource | CollectionError):
             yield row
@@ -113,6 +135,9 @@ def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[st
             item = databases.normalize_flexible_server(row, config)
         else:
             item = databases.normalize_cosmos(row)
+        if item.kind == "database.instance":
+            lock = locks.get(str(row.get("subscriptionId") or "").lower(), Unknown("subscription not in batch"))
+            item = replace(item, attrs={**item.attrs, "deletion_protection": databases.deletion_protected(item.id, lock)})
         yield from errors
         yield item
 
@@ -181,7 +206,12 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         str(c.get("subscriptionId") or "").lower(): account.management_chain(c) for c in containers}
     subscriptions = payload.get("subscriptions") or {}
     sinks: dict[str, list[Mapping[str, Any]] | Unknown] = {}
+    contacts: dict[str, list[Mapping[str, Any]] | Unknown] = {}
     for sub in subs:
+        found = _detail(clients, {"id": f"/subscriptions/{sub}", "subscriptionId": sub}, *account.CONTACTS,
+                        "defender", errors := [])
+        yield from errors
+        contacts[sub] = found if isinstance(found, Unknown) else list(found.get("value") or [])
         try:
             reply = clients.get_json(f"/subscriptions/{sub}{account.DIAGNOSTICS[0]}", account.DIAGNOSTICS[1])
             sinks[sub] = list((reply or {}).get("value") or [])
@@ -195,12 +225,12 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         record = {"subscriptionId": sub, **(subscriptions.get(sub) or {})}
         if sub in refused:
             gap = Unknown("Resource Graph refused this subscription", "account")
-            yield account.normalize_account(record, gap, gap, gap, sinks[sub])
+            yield account.normalize_account(record, gap, gap, gap, sinks[sub], contacts[sub])
         else:
             chain = containers if isinstance(containers, Unknown) else chains.get(sub.lower(), [])
             mine = pricings if isinstance(pricings, Unknown) else [
                 p for p in pricings if str(p.get("subscriptionId") or "").lower() == sub.lower()]
-            yield account.normalize_account(record, chain, mine, assignments, sinks[sub])
+            yield account.normalize_account(record, chain, mine, assignments, sinks[sub], contacts[sub])
         found = sinks[sub]
         for setting in [] if isinstance(found, Unknown) else found:
             yield account.normalize_sink(setting, sub, where)

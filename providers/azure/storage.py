@@ -11,12 +11,20 @@ from scanner.model import Resource, Unknown
 
 TYPES = ("microsoft.storage/storageaccounts",)
 GEO_SKUS = ("GRS", "RAGRS", "GZRS", "RAGZRS")
+BLOB_SERVICE = ("/blobServices/default", "2023-05-01")
 
 
-def normalize_storage_account(row: Mapping[str, Any]) -> Resource:
-    """Pure: a Resource Graph row of a storage account in, one `storage.bucket` out."""
+def normalize_storage_account(row: Mapping[str, Any], blob: Mapping[str, Any] | Unknown | None = None) -> Resource:
+    """Pure: a storage account row and its blobServices/default reply (None: not read) in, one `storage.bucket` out."""
     p = props(row)
     attrs: dict[str, Any] = {"replication.locations": _replicas(row, p)}
+    if isinstance(blob, Unknown):
+        attrs["versioning"] = blob
+    elif blob is not None:
+        bp = props(blob)
+        soft = (bp.get("deleteRetentionPolicy") or {}).get("enabled") is True
+        containers = (bp.get("containerDeleteRetentionPolicy") or {}).get("enabled") is True
+        attrs["versioning"] = (soft and containers) or bp.get("isVersioningEnabled") is True
     if isinstance(p.get("supportsHttpsTrafficOnly"), bool):
         attrs["tls_only"] = p["supportsHttpsTrafficOnly"]
     if "minimumTlsVersion" in p:
