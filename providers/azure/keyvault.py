@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from providers.azure.common import props, resource
+from providers.azure.locations import normalize, paired
 from scanner.model import Resource, Unknown
 
 TYPES = ("microsoft.keyvault/vaults",)
@@ -21,7 +22,8 @@ def normalize_vault(row: Mapping[str, Any], keys: Iterable[Mapping[str, Any]] | 
         # Soft delete is on unless explicitly false (it cannot be turned off since 2020); purge
         # protection is off unless true.
         "deletion_protection": soft is not False and purge is True,
-        "replication.locations": [],
+        # Vault contents are replicated to the paired region (Microsoft's documented behaviour).
+        "replication.locations": _pair(row),
     }
     network = str(p.get("publicNetworkAccess") or "enabled").lower()
     acls = p.get("networkAcls") or {}
@@ -35,6 +37,11 @@ def normalize_vault(row: Mapping[str, Any], keys: Iterable[Mapping[str, Any]] | 
         attrs["expiry_set"] = all(isinstance((props(k).get("attributes") or {}).get("exp"), int) for k in listed)
         attrs["rotation.enabled"] = all(_rotates(k) for k in listed)
     return resource(row, "kms.key", attrs)
+
+
+def _pair(row: Mapping[str, Any]) -> list[str] | Unknown:
+    pair = paired(normalize(row.get("location")))
+    return pair if isinstance(pair, Unknown) else [pair]
 
 
 def _rotates(key: Mapping[str, Any]) -> bool:
