@@ -59,7 +59,9 @@ def enforced(assignment: Mapping[str, Any]) -> bool:
 
 def normalize_guardrail(assignment: Mapping[str, Any]) -> Resource:
     """Pure: an Allowed-locations assignment as `policy.guardrail`."""
-    row = {**assignment, "location": "global"}
+    # A management-group assignment has no subscription: its scope is the management group.
+    scope = str(assignment.get("subscriptionId") or props(assignment).get("scope") or "")
+    row = {**assignment, "location": "global", "subscriptionId": scope}
     return resource(row, "policy.guardrail", {"allowed_locations": allowed_locations(assignment),
                                               "enforced": enforced(assignment)})
 
