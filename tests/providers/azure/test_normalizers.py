@@ -57,12 +57,12 @@ def test_nsg_rules_become_firewall_records() -> None:
     nsg = network.normalize_nsg(_row("nsg-web-b"))
     rules = nsg.attrs["ingress"]
     assert all(isinstance(r, FirewallRule) for r in rules)
-    rdp = [r for r in rules if r.label == "allow-rdp-any"][0]
+    rdp = next(r for r in rules if r.label == "allow-rdp-any")
     assert (rdp.protocol, rdp.from_port, rdp.to_port, rdp.sources) == ("tcp", 3389, 3389, ("*",))
     assert rdp.admits_any_source() and rdp.covers_port(3389)
     https = [r for r in rules if r.label == "allow-https"]
     assert sorted(r.from_port for r in https) == [443, 8443]
-    everything = [r for r in rules if r.label == "allow-all-any"][0]
+    everything = next(r for r in rules if r.label == "allow-all-any")
     assert everything.protocol == "all" and everything.all_ports()
     safe = network.normalize_nsg(_row("nsg-app-a"))
     assert not any(r.admits_any_source() for r in safe.attrs["ingress"])
@@ -112,7 +112,7 @@ def test_subscription_account_facts() -> None:
     gap = Unknown("HTTP 403 AuthorizationFailed")
     blind = account.normalize_account(sub, gap, gap, gap, gap, gap)
     assert all(isinstance(v, Unknown) for v in blind.attrs.values())
-    guard = account.normalize_guardrail([a for a in assignments if a["name"] == "allowed-locations-dev"][0])
+    guard = account.normalize_guardrail(next(a for a in assignments if a["name"] == "allowed-locations-dev"))
     assert guard.attrs == {"allowed_locations": ["eastus", "japaneast", "japanwest", "southeastasia"], "enforced": False}
 
 
@@ -149,6 +149,6 @@ def test_every_recorded_row_normalizes_within_the_kinds_table(row: dict) -> None
     else:
         made = []  # join-only rows (flow logs, NICs, failover groups, pricings, containers, backup items)
     for res in made:
-        assert res.provider == "azure" and res.scope == row["subscriptionId"] or res.kind == "policy.guardrail"
+        assert (res.provider == "azure" and res.scope == row["subscriptionId"]) or res.kind == "policy.guardrail"
         assert validate_resource_facts(res.kind, res.attrs) == []
         assert isinstance(res.location, Unknown) or res.location == res.location.lower().replace(" ", "")
