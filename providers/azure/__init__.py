@@ -91,9 +91,17 @@ class AzureProvider:
     def collect(self, unit: WorkUnit) -> Iterator[Resource | CollectionError]:
         """Run one family's queries over one batch, yielding resources as pages arrive."""
         from providers.azure.families import FAMILIES
+        from providers.azure.graph import OPERATION
 
         clients = self._clients_for({})
-        yield from FAMILIES[unit.service](clients, list(unit.payload["batch"]), unit.payload)
+        refused: list[str] = []
+        for item in FAMILIES[unit.service](clients, list(unit.payload["batch"]), unit.payload):
+            if isinstance(item, CollectionError) and item.operation == OPERATION and item.service == unit.service:
+                refused.append(item.scope)
+            yield item
+        if refused and unit.service != "account":  # the account family reports refusals as Unknown facts
+            # Everything else of the batch was evaluated; the engine now marks this unit's kinds UNKNOWN.
+            raise CollectionFailure(OPERATION, f"{unit.service}: Resource Graph refused subscription(s) {', '.join(refused)}")
 
 
 provider = AzureProvider

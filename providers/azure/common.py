@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from providers.azure.locations import normalize
@@ -62,13 +62,3 @@ def tls_version(value: Any) -> str | Unknown:
     if len(digits) >= 2:
         return f"{digits[0]}.{digits[1]}"
     return Unknown(f"unexpected TLS version {value!r}")
-
-
-def placeholders(scope: str, service: str, kinds: Iterable[str], why: str) -> list[Resource]:
-    """Stand-ins for what a refused scope hides, so that every dependent check reports UNKNOWN."""
-    gap = Unknown(why, service)
-    return [
-        Resource(PROVIDER, kind, "(not collected)", f"/subscriptions/{scope}/{service}/{kind}",
-                 f"{kind} in {scope} (not collected)", scope, gap, {}, Origin.live(), gap)
-        for kind in kinds
-    ]

@@ -9,7 +9,6 @@ from typing import Any
 
 from providers.azure import account, compute, databases, edge, keyvault, network, storage, web
 from providers.azure.client import Clients
-from providers.azure.common import placeholders
 from providers.azure.errors import reason
 from providers.azure.graph import kql, rows
 from scanner.model import CollectionError, Resource, Unknown
@@ -30,13 +29,8 @@ KINDS: dict[str, tuple[str, ...]] = {
 
 
 def _stream(clients: Clients, subs: Sequence[str], table: str, types: Sequence[str], service: str) -> Iterator[Any]:
-    """Rows of a query; a refused subscription becomes an error plus UNKNOWN stand-ins for its kinds."""
-    for row in rows(clients, subs, kql(table, types), service):
-        if isinstance(row, CollectionError):
-            yield row
-            yield from placeholders(row.scope, service, KINDS[service], f"{row.operation}: {row.reason}")
-        else:
-            yield row
+    """Rows of a query; a refused subscription comes through as a CollectionError naming it."""
+    yield from rows(clients, subs, kql(table, types), service)
 
 
 def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: str, service: str,
@@ -241,7 +235,7 @@ def _locations(clients: Clients, subs: Sequence[str], ids: list[str]) -> dict[st
     if not ids:
         return {}
     listed = ",".join(f"'{i}'" for i in sorted(set(ids)))
-    query = f"resources | where id in~ ({listed}) | project id, location"
+    query = f"resources | where id in~ ({listed}) | project id, location | order by id asc"
     out = {}
     try:
         for row in rows(clients, subs, query, "account"):

@@ -34,6 +34,7 @@ def pages(clients: Clients, subscriptions: Sequence[str], query: str, service: s
     settings = clients.settings
     token: str | None = None
     seen: set[str] = set()
+    last = ""  # queries are ordered by id: a page that does not move past the last id is a stuck token
     for number in range(1, settings.max_pages + 1):
         request = QueryRequest(
             subscriptions=list(subscriptions),
@@ -45,7 +46,13 @@ def pages(clients: Clients, subscriptions: Sequence[str], query: str, service: s
         except AzureError as exc:
             exc.govscan_page = number  # type: ignore[attr-defined]
             raise
-        yield list(reply.data or [])
+        page = list(reply.data or [])
+        first = str(page[0].get("id") or "").lower() if page and isinstance(page[0], dict) else ""
+        if number > 1 and first and first <= last:
+            raise CollectionFailure(OPERATION, f"{service}: page {number} repeats earlier rows (the skip token does not advance)")
+        if page and isinstance(page[-1], dict):
+            last = str(page[-1].get("id") or "").lower() or last
+        yield page
         token = reply.skip_token
         if not token:
             return

@@ -261,6 +261,8 @@ class FakeAzureServer:
         handler = type("Handler", (_Handler,), {"fake": fake})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
+        # A client that gave up (timeout, reset) leaves a broken pipe behind: not the fake's error.
+        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
