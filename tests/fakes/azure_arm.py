@@ -97,7 +97,8 @@ class FakeAzure:
     def record(self, method: str, path: str, body: Mapping[str, Any], status: int) -> None:
         with self.lock:
             self.log.append({"method": method, "path": path, "action": action_of(method, path),
-                             "subscriptions": list(body.get("subscriptions") or []), "status": status})
+                             "subscriptions": list(body.get("subscriptions") or []), "status": status,
+                             "query": str(body.get("query") or "")})
 
     def query(self, body: Mapping[str, Any]) -> tuple[list[dict[str, Any]], int]:
         """Rows a Resource Graph query selects (table, `type in~`, `id in~`, subscriptions)."""
@@ -123,6 +124,11 @@ class FakeAzure:
             out = [{"id": r["id"], "location": r["location"]} for r in out]
         out.sort(key=lambda r: r["id"].lower())
         return out, len(out)
+
+
+def listed_types(query: str) -> set[str]:
+    """The resource types a Resource Graph query reads (`type in~ (...)`)."""
+    return _listed(query, "type") or set()
 
 
 def _listed(text: str, column: str) -> set[str] | None:
