@@ -36,6 +36,9 @@ class AzureProvider:
         click.Option(["--tenant"], default=None, help="Tenant id: only subscriptions of this tenant."),
         click.Option(["--endpoint"], default=None,
                      help="Azure Resource Manager base URL (Resource Graph included); env GOVSCAN_AZURE_ENDPOINT."),
+        click.Option(["--details/--no-details"], default=True,
+                     help="Also read the per-resource settings Resource Graph does not index (TLS, TDE, auditing, "
+                          "blob soft delete, key expiry); --no-details costs only pages, and leaves those facts unknown."),
     ]
 
     def __init__(self, settings: Any = None) -> None:

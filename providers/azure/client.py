@@ -32,14 +32,16 @@ class Settings:
     batch_size: int = 1000  # Resource Graph accepts up to 1,000 subscriptions per request
     page_size: int = 1000
     max_pages: int = 100_000  # a skip token that never ends is cut off here
-    workers: int = 8
+    details: bool = True  # the per-resource ARM GETs for settings Resource Graph does not index
     extra_policies: list[Any] = field(default_factory=list)
 
     @classmethod
     def from_target(cls, target: Mapping[str, Any]) -> Settings:
         """Settings from CLI options and the environment."""
         endpoint = target.get("endpoint") or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT
-        return cls(endpoint=str(endpoint).rstrip("/"), tenant=target.get("tenant") or None)
+        details = target.get("details")
+        return cls(endpoint=str(endpoint).rstrip("/"), tenant=target.get("tenant") or None,
+                   details=True if details is None else bool(details))
 
 
 class StaticToken:

@@ -38,6 +38,8 @@ def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: 
     """One ARM GET below a resource; a failure is an Unknown fact and a reported error."""
     from azure.core.exceptions import AzureError
 
+    if not clients.settings.details:
+        return Unknown(f"GET {suffix.strip('/')} not read (--no-details)", service)
     path = f"{row.get('id')}{suffix}"
     try:
         return clients.get_json(path, api_version) or {}
