@@ -94,9 +94,9 @@ class FakeAzure:
                     return fault
         return None
 
-    def record(self, method: str, path: str, body: Mapping[str, Any], status: int) -> None:
+    def record(self, method: str, path: str, body: Mapping[str, Any], status: int, auth: str = "") -> None:
         with self.lock:
-            self.log.append({"method": method, "path": path, "action": action_of(method, path),
+            self.log.append({"method": method, "path": path, "action": action_of(method, path), "auth": auth,
                              "subscriptions": list(body.get("subscriptions") or []), "status": status,
                              "query": str(body.get("query") or "")})
 
@@ -214,7 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         fault = fake.fault_for(method, url.path, body)
         status = int(fault.kind) if fault and fault.kind.isdigit() else 200
-        fake.record(method, self.path, body, status)
+        fake.record(method, self.path, body, status, self.headers.get("Authorization") or "")
         if fault and self._inject(fault):
             return
         if method != "GET" and url.path.lower() != GRAPH_PATH:
