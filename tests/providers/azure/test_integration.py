@@ -145,3 +145,19 @@ def test_chosen_subscriptions_only() -> None:
     assert scopes == {SUB_A, SUB_B, "/providers/Microsoft.Management/managementGroups/mg-govcloud"}
     batches = {tuple(e["subscriptions"]) for e in out.fake.log if e["subscriptions"]}
     assert batches == {(SUB_A, SUB_B)}
+
+
+def test_tenant_filter_keeps_only_that_tenants_subscriptions() -> None:
+    other = run_scan(from_fixtures(), target={"tenant": "22222222-2222-2222-2222-222222222222"})
+    assert other.result.findings == [] and other.result.collection_errors == []
+    mine = run_scan(from_fixtures(), target={"tenant": "11111111-1111-1111-1111-111111111111"})
+    assert {f.scope for f in mine.result.findings} >= {SUB_A, SUB_B}
+
+
+def test_no_details_reads_pages_only_and_leaves_those_facts_unknown() -> None:
+    out = run_scan(from_fixtures(), details=False)
+    actions = {e["action"] for e in out.fake.log}
+    assert actions == {"Microsoft.Resources/subscriptions/read", "Microsoft.ResourceGraph/resources/read",
+                       "Microsoft.Insights/diagnosticSettings/read"}
+    assert out.status("GC-ENC-006", "pg-gov-a") is Status.UNKNOWN  # require_secure_transport not read
+    assert out.status("GC-RES-004", "govbackupb02") is Status.FAIL  # Resource Graph facts still judged
