@@ -32,6 +32,7 @@ class Settings:
     batch_size: int = 1000  # Resource Graph accepts up to 1,000 subscriptions per request
     page_size: int = 1000
     max_pages: int = 100_000  # a skip token that never ends is cut off here
+    subscription_workers: int = 8  # per-subscription ARM GETs in flight at once
     details: bool = True  # the per-resource ARM GETs for settings Resource Graph does not index
     extra_policies: list[Any] = field(default_factory=list)
 

@@ -34,11 +34,11 @@ def _stream(clients: Clients, subs: Sequence[str], table: str, types: Sequence[s
 
 
 def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: str, service: str,
-            errors: list[CollectionError]) -> Mapping[str, Any] | Unknown:
+            errors: list[CollectionError], always: bool = False) -> Mapping[str, Any] | Unknown:
     """One ARM GET below a resource; a failure is an Unknown fact and a reported error."""
     from azure.core.exceptions import AzureError
 
-    if not clients.settings.details:
+    if not (clients.settings.details or always):
         return Unknown(f"GET {suffix.strip('/')} not read (--no-details)", service)
     path = f"{row.get('id')}{suffix}"
     try:
@@ -107,9 +107,7 @@ def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[st
               if not isinstance(r, Resource | CollectionError)]
     partners = databases.partner_locations(groups)
     locks: dict[str, frozenset[str] | Unknown] = {}
-    for sub in subs:
-        listed = _detail(clients, {"id": f"/subscriptions/{sub}", "subscriptionId": sub}, *databases.LOCKS,
-                         "databases", errors := [])
+    for sub, (listed, errors) in _per_subscription(clients, subs, *databases.LOCKS, "databases"):
         yield from errors
         locks[sub.lower()] = listed if isinstance(listed, Unknown) else databases.locked_scopes(listed.get("value") or [])
     for row in _stream(clients, subs, "resources", databases.TYPES, "databases"):
@@ -171,7 +169,6 @@ def collect_edge(clients: Clients, subs: Sequence[str], payload: Mapping[str, An
 
 def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
     """One `account` per subscription, its Allowed-locations guardrails and its Activity Log exports."""
-    from azure.core.exceptions import AzureError
 
     refused: set[str] = set()
     errors: list[CollectionError] = []
@@ -203,18 +200,13 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
     subscriptions = payload.get("subscriptions") or {}
     sinks: dict[str, list[Mapping[str, Any]] | Unknown] = {}
     contacts: dict[str, list[Mapping[str, Any]] | Unknown] = {}
-    for sub in subs:
-        found = _detail(clients, {"id": f"/subscriptions/{sub}", "subscriptionId": sub}, *account.CONTACTS,
-                        "defender", errors := [])
+    for sub, (found, errors) in _per_subscription(clients, subs, *account.CONTACTS, "defender"):
         yield from errors
         contacts[sub] = found if isinstance(found, Unknown) else list(found.get("value") or [])
-        try:
-            reply = clients.get_json(f"/subscriptions/{sub}{account.DIAGNOSTICS[0]}", account.DIAGNOSTICS[1])
-            sinks[sub] = list((reply or {}).get("value") or [])
-        except AzureError as exc:
-            why = reason(exc)
-            yield CollectionError("azure", sub, "monitor", "global", "Microsoft.Insights/diagnosticSettings/read", why)
-            sinks[sub] = Unknown(f"diagnostic settings could not be read: {why}", "monitor")
+    for sub, (reply, errors) in _per_subscription(clients, subs, *account.DIAGNOSTICS, "monitor", always=True):
+        for error in errors:
+            yield replace(error, operation="Microsoft.Insights/diagnosticSettings/read", region="global")
+        sinks[sub] = reply if isinstance(reply, Unknown) else list(reply.get("value") or [])
     where = _locations(clients, subs, [t for s in sinks.values() if not isinstance(s, Unknown)
                                        for x in s for t in account.destinations(x)])
     for sub in subs:
@@ -246,6 +238,20 @@ def _locations(clients: Clients, subs: Sequence[str], ids: list[str]) -> dict[st
     except Exception:  # the sink's destination then stays Unknown, which its check reports
         return {}
     return out
+
+
+def _per_subscription(clients: Clients, subs: Sequence[str], suffix: str, api_version: str, service: str,
+                      always: bool = False) -> Iterator[tuple[str, tuple[Mapping[str, Any] | Unknown, list[CollectionError]]]]:
+    """One ARM GET per subscription, a few at a time, in subscription order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(sub: str) -> tuple[Mapping[str, Any] | Unknown, list[CollectionError]]:
+        errors: list[CollectionError] = []
+        row = {"id": f"/subscriptions/{sub}", "subscriptionId": sub}
+        return _detail(clients, row, suffix, api_version, service, errors, always), errors
+
+    with ThreadPoolExecutor(max_workers=max(1, clients.settings.subscription_workers)) as pool:
+        yield from zip(subs, pool.map(one, subs), strict=True)
 
 
 def _label(subs: Sequence[str]) -> str:
