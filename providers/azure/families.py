@@ -197,6 +197,13 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
             yield account.normalize_guardrail(a)
     chains = {} if isinstance(containers, Unknown) else {
         str(c.get("subscriptionId") or "").lower(): account.management_chain(c) for c in containers}
+    if not isinstance(containers, Unknown):
+        # Resource Graph leaves out subscriptions it may not read instead of refusing them: name each.
+        for sub in subs:
+            if sub.lower() not in chains and sub not in refused:
+                refused.add(sub)
+                yield CollectionError("azure", sub, "account", "global", "Microsoft.ResourceGraph/resources/read",
+                                      "the subscription is not visible to Resource Graph (no read access, or it does not exist)")
     subscriptions = payload.get("subscriptions") or {}
     sinks: dict[str, list[Mapping[str, Any]] | Unknown] = {}
     contacts: dict[str, list[Mapping[str, Any]] | Unknown] = {}

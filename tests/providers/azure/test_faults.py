@@ -174,3 +174,17 @@ def test_skip_token_that_never_ends(kind: str) -> None:
     assert len(graph_calls) <= 3
     _check(out, f"skip token that never ends ({kind})", "Resource Graph (keyvault)", "keyvault",
            [("GC-ENC-010", "kms.key", "kms.key in global (not collected)")], ELSEWHERE)
+
+
+def test_subscription_that_resource_graph_silently_leaves_out() -> None:
+    fake = from_fixtures()
+    fake.rows = [r for r in fake.rows if r["subscriptionId"] != SUB_C]  # ARG answers, but without SUB_C
+    fake.index()
+    out = run_scan(fake)
+    (error,) = [e for e in out.result.collection_errors if e.scope == SUB_C]
+    assert error.service == "account" and "not visible" in error.reason
+    assert out.status("GC-LOG-006", "gov-zeimu-prod") is Status.UNKNOWN
+    assert out.status("GC-RES-002", "gov-zeimu-prod") is Status.UNKNOWN
+    record("faults", provider="azure", fault="subscription silently missing from Resource Graph answers",
+           where=f"subscription {SUB_C[-4:]}", finished=True, seconds=round(out.seconds, 2), error_names=True,
+           silent_passes=0, kept_elsewhere=True)
