@@ -96,7 +96,9 @@ def normalize_sink(setting: Mapping[str, Any], subscription: str, where: Mapping
     located = [where.get(t) for t in targets]
     dest: list[str] | Unknown = (sorted({x for x in located if x}) if all(located)
                                  else Unknown("a destination is outside the scanned subscriptions"))
-    row = {**setting, "subscriptionId": subscription, "location": "global",
+    # A diagnostic setting has no region of its own: it sits where its logs land.
+    where_it_lands = dest[0] if isinstance(dest, list) and len(dest) == 1 else None
+    row = {**setting, "subscriptionId": subscription, "location": where_it_lands,
            "type": str(setting.get("type") or "Microsoft.Insights/diagnosticSettings")}
     return resource(row, "log.sink", {"enabled": setting in audit_sinks([setting]), "destination.locations": dest})
 
