@@ -91,7 +91,7 @@ def _policies(settings: Settings, counter: Counter) -> dict[str, Any]:
             if urlsplit(request.http_request.url).hostname in _LOOPBACK:
                 request.context["enforce_https"] = False
 
-    class _BoundedRetry(RetryPolicy):
+    class _BoundedRetry(RetryPolicy):  # type: ignore[type-arg]
         def get_retry_after(self, response: Any) -> float | None:
             after = super().get_retry_after(response)
             return None if after is None else min(after, settings.max_retry_after)

@@ -107,8 +107,8 @@ def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[st
               if not isinstance(r, Resource | CollectionError)]
     partners = databases.partner_locations(groups)
     locks: dict[str, frozenset[str] | Unknown] = {}
-    for sub, (listed, errors) in _per_subscription(clients, subs, *databases.LOCKS, "databases"):
-        yield from errors
+    for sub, (listed, lock_errors) in _per_subscription(clients, subs, *databases.LOCKS, "databases"):
+        yield from lock_errors
         locks[sub.lower()] = listed if isinstance(listed, Unknown) else databases.locked_scopes(listed.get("value") or [])
     for row in _stream(clients, subs, "resources", databases.TYPES, "databases"):
         if isinstance(row, Resource | CollectionError):
@@ -226,8 +226,8 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
             mine = pricings if isinstance(pricings, Unknown) else [
                 p for p in pricings if str(p.get("subscriptionId") or "").lower() == sub.lower()]
             yield account.normalize_account(record, chain, mine, assignments, sinks[sub], contacts[sub])
-        found = sinks[sub]
-        for setting in [] if isinstance(found, Unknown) else found:
+        exports = sinks[sub]
+        for setting in [] if isinstance(exports, Unknown) else exports:
             yield account.normalize_sink(setting, sub, where)
 
 
