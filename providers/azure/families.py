@@ -33,6 +33,17 @@ def _stream(clients: Clients, subs: Sequence[str], table: str, types: Sequence[s
     yield from rows(clients, subs, kql(table, types), service)
 
 
+def _guard(service: str, row: Mapping[str, Any], normalize: Callable[..., Resource], *args: Any) -> Item:
+    """Normalize one row; a row of an unexpected shape becomes an error naming it, not a lost unit."""
+    try:
+        return normalize(*args)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        shape = row if isinstance(row, Mapping) else {}
+        return CollectionError("azure", str(shape.get("subscriptionId") or ""), service, "global",
+                               f"normalize {shape.get('type') or '?'}",
+                               f"unexpected shape of {shape.get('id')}: {type(exc).__name__}: {exc}")
+
+
 def _detail(clients: Clients, row: Mapping[str, Any], suffix: str, api_version: str, service: str,
             errors: list[CollectionError], always: bool = False) -> Mapping[str, Any] | Unknown:
     """One ARM GET below a resource; a failure is an Unknown fact and a reported error."""
@@ -59,7 +70,7 @@ def collect_storage(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         errors: list[CollectionError] = []
         blob = _detail(clients, row, *storage.BLOB_SERVICE, "storage", errors)
         yield from errors
-        yield storage.normalize_storage_account(row, blob)
+        yield _guard("storage", row, storage.normalize_storage_account, row, blob)
 
 
 def collect_compute(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -81,9 +92,9 @@ def collect_compute(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         if isinstance(row, Resource | CollectionError):
             yield row
         elif str(row.get("type")).lower() == "microsoft.compute/disks":
-            yield compute.normalize_disk(row, protected)
+            yield _guard("compute", row, compute.normalize_disk, row, protected)
         else:
-            yield compute.normalize_vm(row, public, protected)
+            yield _guard("compute", row, compute.normalize_vm, row, public, protected)
 
 
 def collect_network(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -96,9 +107,9 @@ def collect_network(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         if isinstance(row, Resource | CollectionError):
             yield row
         elif str(row.get("type")).lower() == "microsoft.network/networksecuritygroups":
-            yield network.normalize_nsg(row)
+            yield _guard("network", row, network.normalize_nsg, row)
         else:
-            yield network.normalize_vnet(row, logged, network.subnet_nsgs(row))
+            yield _guard("network", row, lambda r: network.normalize_vnet(r, logged, network.subnet_nsgs(r)), row)
 
 
 def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -116,19 +127,26 @@ def collect_databases(clients: Clients, subs: Sequence[str], payload: Mapping[st
             continue
         errors: list[CollectionError] = []
         kind = str(row.get("type")).lower()
+        made: Resource | CollectionError
         if kind == databases.SQL_SERVER:
             audit = _detail(clients, row, *databases.SQL_AUDITING, "databases", errors)
-            item: Resource = databases.normalize_sql_server(row, partners, audit)
+            made = _guard("databases", row, databases.normalize_sql_server, row, partners, audit)
         elif kind == databases.SQL_DATABASE:
             if str(row.get("name")).lower() == "master":
                 continue  # the system database of every server
-            item = databases.normalize_sql_database(row, _detail(clients, row, *databases.SQL_TDE, "databases", errors))
+            tde = _detail(clients, row, *databases.SQL_TDE, "databases", errors)
+            made = _guard("databases", row, databases.normalize_sql_database, row, tde)
         elif kind in databases.FLEX_CONFIG:
             config = _detail(clients, row, "/configurations/require_secure_transport", databases.FLEX_CONFIG[kind],
                              "databases", errors)
-            item = databases.normalize_flexible_server(row, config)
+            made = _guard("databases", row, databases.normalize_flexible_server, row, config)
         else:
-            item = databases.normalize_cosmos(row)
+            made = _guard("databases", row, databases.normalize_cosmos, row)
+        if isinstance(made, CollectionError):
+            yield from errors
+            yield made
+            continue
+        item = made
         if item.kind == "database.instance":
             lock = locks.get(str(row.get("subscriptionId") or "").lower(), Unknown("subscription not in batch"))
             item = replace(item, attrs={**item.attrs, "deletion_protection": databases.deletion_protected(item.id, lock)})
@@ -146,7 +164,7 @@ def collect_keyvault(clients: Clients, subs: Sequence[str], payload: Mapping[str
         listed = _detail(clients, row, *keyvault.KEYS, "keyvault", errors)
         keys = listed if isinstance(listed, Unknown) else list(listed.get("value") or [])
         yield from errors
-        yield keyvault.normalize_vault(row, keys)
+        yield _guard("keyvault", row, keyvault.normalize_vault, row, keys)
 
 
 def collect_web(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -158,13 +176,13 @@ def collect_web(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any
         errors: list[CollectionError] = []
         config = _detail(clients, row, *web.CONFIG, "web", errors)
         yield from errors
-        yield web.normalize_site(row, config)
+        yield _guard("web", row, web.normalize_site, row, config)
 
 
 def collect_edge(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
     """Global services."""
     for row in _stream(clients, subs, "resources", edge.TYPES, "edge"):
-        yield row if isinstance(row, Resource | CollectionError) else edge.normalize_global(row)
+        yield row if isinstance(row, Resource | CollectionError) else _guard("edge", row, edge.normalize_global, row)
 
 
 def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -194,7 +212,7 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
     yield from errors
     for a in [] if isinstance(assignments, Unknown) else assignments:
         if account.is_allowed_locations(a):
-            yield account.normalize_guardrail(a)
+            yield _guard("account", a, account.normalize_guardrail, a)
     chains = {} if isinstance(containers, Unknown) else {
         str(c.get("subscriptionId") or "").lower(): account.management_chain(c) for c in containers}
     if not isinstance(containers, Unknown):
