@@ -35,7 +35,8 @@ NORMALIZERS: dict[str, Any] = {
 }
 TEMPLATES = [r for r in ROWS if r["type"] in NORMALIZERS]
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 70000) | st.text(max_size=12) | st.sampled_from(["Enabled", "Disabled", "TLS1_2", "*", "22-23", "Japan East"]),
+    st.none() | st.booleans() | st.integers(-5, 70000) | st.text(max_size=12)
+    | st.sampled_from(["Enabled", "Disabled", "TLS1_2", "*", "22-23", "Japan East"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
