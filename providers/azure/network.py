@@ -45,12 +45,29 @@ def _ports(text: str) -> tuple[int | None, int | None]:
 
 
 def normalize_nsg(row: Mapping[str, Any]) -> Resource:
-    """Pure: an NSG; default rules deny inbound internet traffic, so only custom rules matter here."""
-    rules = [r for r in props(row).get("securityRules") or [] if isinstance(r, Mapping)]
-    # NSG rules are evaluated by priority: a deny before an allow hides it; keep allows that no
-    # higher-priority deny for every source covers (conservative: deny rules are kept as records).
-    return resource(row, "network.firewall", {"ingress": ingress_rules(sorted(rules, key=_priority)),
-                                              "is_default": False, "default_action": "deny"})
+    """Pure: an NSG. Default rules deny inbound internet traffic, so only custom rules matter; an
+    allow rule fully shadowed by a higher-priority deny from every source is left out."""
+    rules = sorted((r for r in props(row).get("securityRules") or [] if isinstance(r, Mapping)), key=_priority)
+    kept: list[FirewallRule] = []
+    denies: list[FirewallRule] = []
+    for rule in rules:
+        for record in ingress_rules([rule]):
+            if not record.allow:
+                denies.append(record)
+                kept.append(record)
+            elif not any(_shadows(d, record) for d in denies):
+                kept.append(record)
+    return resource(row, "network.firewall", {"ingress": kept, "is_default": False, "default_action": "deny"})
+
+
+def _shadows(deny: FirewallRule, allow: FirewallRule) -> bool:
+    """True when `deny` (evaluated first) blocks everything `allow` would admit."""
+    if not any(s.strip().lower() in ("*", "any", "internet", "0.0.0.0/0") for s in deny.sources):
+        return False
+    if deny.protocol != "all" and deny.protocol != allow.protocol:
+        return False
+    low, high = deny.from_port or 0, 65535 if deny.to_port is None else deny.to_port
+    return low <= (allow.from_port or 0) and (65535 if allow.to_port is None else allow.to_port) <= high
 
 
 def _priority(rule: Mapping[str, Any]) -> int:

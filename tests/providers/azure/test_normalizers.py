@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from providers.azure import account, compute, databases, edge, keyvault, network, storage, web
@@ -152,3 +154,12 @@ def test_every_recorded_row_normalizes_within_the_kinds_table(row: dict) -> None
         assert (res.provider == "azure" and res.scope == row["subscriptionId"]) or res.kind == "policy.guardrail"
         assert validate_resource_facts(res.kind, res.attrs) == []
         assert isinstance(res.location, Unknown) or res.location == res.location.lower().replace(" ", "")
+
+
+def test_allow_rule_behind_a_higher_priority_deny_is_shadowed() -> None:
+    row = copy.deepcopy(_row("nsg-web-b"))
+    row["properties"]["securityRules"].insert(0, {"name": "deny-rdp-first", "properties": {
+        "protocol": "Tcp", "sourcePortRange": "*", "destinationPortRange": "3389", "sourceAddressPrefix": "*",
+        "destinationAddressPrefix": "*", "access": "Deny", "priority": 90, "direction": "Inbound"}})
+    labels = [r.label for r in network.normalize_nsg(row).attrs["ingress"] if r.allow]
+    assert "allow-rdp-any" not in labels and "allow-all-any" in labels  # 'all ports' is not covered by the deny
