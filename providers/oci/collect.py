@@ -321,7 +321,11 @@ class TenancyScan:
         errors: list[CollectionError] = []
         for item in self.of_type(region, "AutonomousDatabase"):
             adb = self.detail(errors, kinds, "database", region, "get_autonomous_database", item["identifier"])
-            yield self.resource("database.instance", item, region, {} if adb is None else n.normalize_autonomous_db(adb))
+            attrs = {} if adb is None else n.normalize_autonomous_db(adb)
+            if adb is not None:
+                # Automatic backups stay in the database's region; a remote standby keeps its own.
+                attrs["backup.locations"] = sorted({region, *attrs["replication.locations"]})
+            yield self.resource("database.instance", item, region, attrs)
         for item in self.of_type(region, "Database"):
             db = self.detail(errors, kinds, "database", region, "get_database", item["identifier"])
             if db is None:
@@ -329,7 +333,10 @@ class TenancyScan:
                 continue
             assoc = self.detail(errors, kinds, "database", region, "list_data_guard_associations", item["identifier"],
                                 paged=True)
-            yield self.resource("database.instance", item, region, n.normalize_database(db, assoc))
+            attrs = n.normalize_database(db, assoc)
+            if attrs.get("backup.enabled"):
+                attrs["backup.locations"] = [region]
+            yield self.resource("database.instance", item, region, attrs)
         yield from errors
 
     def collect_vault(self, region: str) -> Iterator[Item]:
