@@ -47,17 +47,22 @@ class OciCallError(Exception):
 def describe(exc: BaseException) -> str:
     """A short reason for a failed call, built from structured fields (never from request headers)."""
     import oci
-    import requests
+    from oci._vendor import requests  # the SDK raises its vendored requests' exceptions
 
     if isinstance(exc, oci.exceptions.ServiceError):
         message = str(exc.message or "")[:200]
         return f"HTTP {exc.status} {exc.code}: {message}"
-    if isinstance(exc, oci.exceptions.RequestException | requests.exceptions.RequestException):
-        inner = type(exc).__name__
-        if isinstance(exc, requests.exceptions.Timeout) or "Timeout" in inner:
-            return f"{inner}: no response within the timeout"
-        return f"{inner}: connection failed or was reset"
-    if isinstance(exc, ValueError):
+    if isinstance(exc, oci.exceptions.RequestException | oci.exceptions.ConnectTimeout | requests.exceptions.RequestException):
+        # The SDK wraps the requests exception as its first argument.
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+        name = type(inner).__name__
+        if isinstance(inner, requests.exceptions.Timeout):
+            return f"{name}: no response within the timeout"
+        if isinstance(inner, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+            return f"{name}: the response body was cut short"
+        return f"{name}: connection failed or was reset"
+    if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
+        # The SDK hands an unparsable body to its model deserializer, which fails in one of these ways.
         return f"malformed response body ({type(exc).__name__})"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 

@@ -9,6 +9,7 @@ logged with its operation name, and faults can be injected per operation or regi
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 import socket
@@ -89,7 +90,7 @@ class FakeOci:
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> str:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}/{{region}}"
@@ -179,7 +180,8 @@ class FakeOci:
         return _NotFound()
 
     def _page(self, items: list[Any], q: dict[str, list[str]], envelope: bool = False) -> Any:
-        start = int(q.get("page", ["0"])[0])
+        token = q.get("page", ["0"])[0]
+        start = int(token) if token.isdigit() else 0  # an endless-fault token restarts the list
         size = min(int(q.get("limit", [str(self.page_size)])[0]), self.page_size)
         chunk = items[start:start + size]
         nxt = str(start + size) if start + size < len(items) else None
@@ -197,13 +199,23 @@ class FakeOci:
             match = pattern.match(path)
             if verb == method and match:
                 groups = {k: unquote(v) for k, v in match.groupdict().items()}
-                return region, operation, (lambda: fn(region, query, groups))
+                return region, operation, functools.partial(fn, region, query, groups)
         return region, f"{method} {path}", (lambda: _NotFound())
 
 
 def _key_summary(key: dict[str, Any]) -> dict[str, Any]:
     return {k: key[k] for k in ("id", "compartmentId", "vaultId", "displayName", "lifecycleState", "protectionMode",
                                 "algorithm", "timeCreated", "freeformTags", "definedTags")}
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that time out or reset leave broken pipes behind: expected under fault injection."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _NotFound:
