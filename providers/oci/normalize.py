@@ -149,7 +149,7 @@ def normalize_autonomous_db(adb: Mapping[str, Any]) -> dict[str, Any]:
     private = bool(adb.get("subnet_id") or adb.get("private_endpoint"))
     public = not private and (not whitelist or any(x in ("0.0.0.0/0", "::/0") for x in whitelist))
     peers = {region_of_ocid(p) for p in adb.get("peer_db_ids") or []}
-    for standby in adb.get("standby_db") and [adb["standby_db"]] or []:
+    for standby in (adb.get("standby_db") and [adb["standby_db"]]) or []:
         if standby.get("region"):
             peers.add(str(standby["region"]).lower())
     attrs: dict[str, Any] = {

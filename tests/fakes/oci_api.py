@@ -142,7 +142,8 @@ class FakeOci:
              lambda rg, q, m: r(rg)["backupPolicies"].get(m["id"]) or _NotFound()),
             ("GET", "/20160918/instances/{id}", "GetInstance", lambda rg, q, m: by_id(r(rg)["instances"], m["id"])),
             ("GET", "/20160918/vnicAttachments", "ListVnicAttachments",
-             lambda rg, q, m: self._page([a for a in r(rg)["vnicAttachments"] if a["instanceId"] in q.get("instanceId", [a["instanceId"]])], q)),
+             lambda rg, q, m: self._page([a for a in r(rg)["vnicAttachments"]
+                                          if a["instanceId"] in q.get("instanceId", [a["instanceId"]])], q)),
             ("GET", "/20160918/vnics/{id}", "GetVnic", lambda rg, q, m: by_id(r(rg)["vnics"], m["id"])),
             ("GET", "/20160918/vcns/{id}", "GetVcn", lambda rg, q, m: by_id(r(rg)["vcns"], m["id"])),
             ("GET", "/20160918/subnets/{id}", "GetSubnet", lambda rg, q, m: by_id(r(rg)["subnets"], m["id"])),
@@ -283,7 +284,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind in ("500", "503"):
             return self._send(int(fault.kind), {"code": "InternalServerError", "message": "injected server error"})
         if fault.kind == "401":
-            return self._send(401, {"code": "NotAuthenticated", "message": "The required information to complete authentication was not provided or was incorrect."})
+            return self._send(401, {"code": "NotAuthenticated",
+                                    "message": "The required information to complete authentication was not provided."})
         if fault.kind == "404":
             return self._send(404, {"code": "NotAuthorizedOrNotFound", "message": "Authorization failed or requested resource not found."})
         if fault.kind == "malformed":
