@@ -82,7 +82,11 @@ class SakuraClient:
                 response = self._http.get(url)
             except httpx.TimeoutException as exc:
                 raise SakuraCallError(service, zone, operation, f"{type(exc).__name__}: no response within the timeout") from None
-            except httpx.HTTPError as exc:
+            except httpx.TransportError as exc:
+                # A GET is idempotent: a dropped keep-alive connection is retried within the same bound.
+                if attempt < self.max_attempts:
+                    time.sleep(min(self.backoff * 2 ** (attempt - 1), self.max_wait))
+                    continue
                 raise SakuraCallError(service, zone, operation, f"{type(exc).__name__}: connection failed or was reset") from None
             if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
                 time.sleep(self._wait(response, attempt))
