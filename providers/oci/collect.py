@@ -9,7 +9,7 @@ from typing import Any
 
 from providers.oci import normalize as n
 from providers.oci.session import OciCallError, Session, to_dict
-from scanner.model import CollectionError, Resource
+from scanner.model import CollectionError, Resource, Unknown
 
 PROVIDER = "oci"
 
@@ -103,6 +103,11 @@ class TenancyScan:
                         str(item.get("display_name") or item.get("name") or ""), self.tenancy, region, attrs,
                         tags=n.tags_of(item), native=native)
 
+    def placeholder(self, kind: str, region: str, where: str, reason: str) -> Resource:
+        """A stand-in for resources a failed list hid: every check on it is UNKNOWN, never silently absent."""
+        return Resource(PROVIDER, kind, "(not collected)", f"{self.tenancy}/{region}/{where}/{kind}",
+                        f"{kind} in {where} (not collected)", self.tenancy, Unknown(reason), {})
+
     def error(self, exc: OciCallError, kinds: tuple[str, ...]) -> CollectionError:
         """A collection error for one failed detail call."""
         return CollectionError(PROVIDER, self.tenancy, exc.service, exc.region, exc.operation, exc.reason, kinds)
@@ -144,6 +149,8 @@ class TenancyScan:
 
         admins = self._administrators(errors, kinds, region)
         users = self.detail(errors, kinds, "identity", region, "list_users", self.tenancy, paged=True)
+        if users is None:
+            yield self.placeholder("identity.user", region, "tenancy", errors[-1].reason)
         admin_keys: list[bool] = []
         admin_mfa: list[bool] = []
         for user in users or []:
@@ -346,12 +353,15 @@ class TenancyScan:
         for item in self.of_type(region, "Vault"):
             vault = self.detail(errors, kinds, "vault", region, "get_vault", item["identifier"])
             if vault is None:
+                yield self.placeholder("kms.key", region, str(item.get("display_name")), errors[-1].reason)
                 continue
             replicas_raw = self.detail(errors, kinds, "vault", region, "list_vault_replicas", item["identifier"], paged=True)
             replicas = None if replicas_raw is None else [str(r.get("region")).lower() for r in replicas_raw if r.get("region")]
             endpoint = None if self.session.endpoint else vault.get("management_endpoint")
             keys = self.detail(errors, kinds, "kms", region, "list_keys", vault["compartment_id"], paged=True,
                                endpoint=endpoint)
+            if keys is None:
+                yield self.placeholder("kms.key", region, str(item.get("display_name")), errors[-1].reason)
             for summary in keys or []:
                 key = self.detail(errors, kinds, "kms", region, "get_key", summary["id"], endpoint=endpoint)
                 facts = {} if key is None else n.normalize_key(key, replicas)

@@ -54,6 +54,7 @@ class SakuraProvider:
         units = [WorkUnit(self.name, account, service, zone, SERVICE_KINDS[service], payload)
                  for zone in zones for service in ZONAL_SERVICES]
         units.append(WorkUnit(self.name, account, "global", GLOBAL_ZONE, SERVICE_KINDS["global"], payload))
+        units.append(WorkUnit(self.name, account, "webaccel", GLOBAL_ZONE, SERVICE_KINDS["webaccel"], payload))
         units.append(WorkUnit(self.name, account, "objectstorage", GLOBAL_ZONE, SERVICE_KINDS["objectstorage"], payload))
         return units
 

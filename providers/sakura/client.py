@@ -87,7 +87,9 @@ class SakuraClient:
                 if attempt < self.max_attempts:
                     time.sleep(min(self.backoff * 2 ** (attempt - 1), self.max_wait))
                     continue
-                raise SakuraCallError(service, zone, operation, f"{type(exc).__name__}: connection failed or was reset") from None
+                what = ("the response body was truncated" if isinstance(exc, httpx.RemoteProtocolError)
+                        else "connection failed or was reset")
+                raise SakuraCallError(service, zone, operation, f"{type(exc).__name__}: {what}") from None
             if response.status_code in RETRY_STATUSES and attempt < self.max_attempts:
                 time.sleep(self._wait(response, attempt))
                 continue

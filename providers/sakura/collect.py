@@ -17,6 +17,7 @@ SERVICE_KINDS = {
     "network": ("network.vpc", "network.firewall"),
     "appliance": ("network.loadbalancer", "database.instance", "storage.file"),
     "global": ("account", "network.loadbalancer", "cdn.distribution"),
+    "webaccel": ("cdn.distribution",),
     "objectstorage": ("storage.bucket",),
 }
 Item = Resource | CollectionError
@@ -116,13 +117,15 @@ class AccountScan:
             yield self.resource("network.loadbalancer", "ProxyLB", item, region or "global", facts)
         for item in self.client.find("global", zone, "commonserviceitem", "CommonServiceItems", {"Provider.Class": "gslb"}):
             yield self.resource("cdn.distribution", "GSLB", item, "global", {})
-        try:
-            body = self.client.get("webaccel", zone, "api/webaccel/1.0/site", "GET webaccel/site")
-            for site in (body or {}).get("Sites") or []:
-                yield self.resource("cdn.distribution", "WebAccel", site, "global", n.normalize_webaccel(site))
-        except SakuraCallError as exc:
-            errors.append(self.error(exc, kinds))
         yield from errors
+
+    def collect_webaccel(self, zone: str) -> Iterator[Item]:
+        """Web accelerator (CDN) sites: a global service."""
+        body = self.client.get("webaccel", zone, "api/webaccel/1.0/site", "GET webaccel/site")
+        if not isinstance(body, dict) or not isinstance(body.get("Sites", []), list):
+            raise SakuraCallError("webaccel", zone, "GET webaccel/site", "malformed response body (no Sites list)")
+        for site in body.get("Sites") or []:
+            yield self.resource("cdn.distribution", "WebAccel", site, "global", n.normalize_webaccel(site))
 
     def collect_objectstorage(self, zone: str) -> Iterator[Item]:
         """Object storage sites and buckets: KMS encryption and replication targets."""
