@@ -36,6 +36,11 @@ SERVICE_KINDS = {
 Item = Resource | CollectionError
 
 
+def now_utc() -> datetime:
+    """The clock credential ages are measured against (tests pin it)."""
+    return datetime.now(UTC)
+
+
 class TenancyScan:
     """Shared state of one tenancy's scan: subscriptions, compartments and per-region caches."""
 
@@ -127,7 +132,7 @@ class TenancyScan:
         """The tenancy as an account, its users, and the always-on audit service."""
         kinds = SERVICE_KINDS["tenancy"]
         errors: list[CollectionError] = []
-        now = datetime.now(UTC)
+        now = now_utc()
         attrs: dict[str, Any] = {
             "regions.enabled": sorted(s["region_name"].lower() for s in self.subscriptions),
             "audit.enabled": True,  # OCI Audit records every API call in every region and cannot be turned off
@@ -142,6 +147,9 @@ class TenancyScan:
                                compartment_id=self.tenancy)
         if defaults is not None:
             attrs["tag_defaults.present"] = any((d.get("lifecycle_state") or "ACTIVE") == "ACTIVE" for d in defaults)
+        data_events = self._buckets_write_logged()
+        if data_events is not None:
+            attrs["audit.data_events"] = data_events
         root_count = self._root_resources()
         if root_count is not None:
             attrs["root_compartment.resources"] = root_count
@@ -194,6 +202,21 @@ class TenancyScan:
                 return None
             members |= {r["user_id"] for r in rows}
         return members
+
+    def _buckets_write_logged(self) -> bool | None:
+        """Object-level writes are logged for every bucket in every subscribed region (CIS OCI 4.17)."""
+        for sub in self.subscriptions:
+            region = sub["region_name"]
+            try:
+                buckets = self.of_type(region, "Bucket")
+            except OciCallError:
+                return None
+            logs = self.logs(region) if buckets else set()
+            if isinstance(logs, OciCallError):
+                return None
+            if any(("objectstorage", b["display_name"], "write") not in logs for b in buckets):
+                return False
+        return True
 
     def _root_resources(self) -> int | None:
         total = 0
@@ -300,14 +323,26 @@ class TenancyScan:
         logs = self.logs(region)
         if isinstance(logs, OciCallError):
             errors.append(self.error(logs, kinds))
-        for item in self.of_type(region, "Vcn"):
-            vcn(item["identifier"])
-            yield self.resource("network.vpc", item, region, {"is_default": False})
+        subnets_of: dict[str, list[bool]] = {}
         for item in self.of_type(region, "Subnet"):
             attrs: dict[str, Any] = {}
             if not isinstance(logs, OciCallError):
                 attrs["flow_logs"] = any(s == "flowlogs" and r == item["identifier"] for s, r, _ in logs)
+            subnet = self.detail(errors, kinds, "network", region, "get_subnet", item["identifier"])
+            if subnet is not None:
+                subnets_of.setdefault(subnet["vcn_id"], []).append(attrs.get("flow_logs"))  # type: ignore[arg-type]
             yield self.resource("network.subnet", item, region, attrs)
+        for item in self.of_type(region, "Vcn"):
+            vcn(item["identifier"])
+            attrs = {"is_default": False}  # OCI creates no default VCN
+            if not isinstance(logs, OciCallError):
+                flags = subnets_of.get(item["identifier"], [])
+                vcn_logged = any(s == "flowlogs" and r == item["identifier"] for s, r, _ in logs)
+                if vcn_logged or (flags and None not in flags and all(flags)):
+                    attrs["flow_logs"] = True
+                elif flags and False in flags:
+                    attrs["flow_logs"] = False  # a subnet without flow logs (CIS OCI 4.13: all subnets)
+            yield self.resource("network.vpc", item, region, attrs)
         for item in self.of_type(region, "SecurityList"):
             sl = self.detail(errors, kinds, "network", region, "get_security_list", item["identifier"])
             if sl is None:

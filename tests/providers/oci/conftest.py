@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,11 @@ TENANCY = "ocid1.tenancy.oc1..aaaaaaaagovtenancy"
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeOci]:
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOci]:
+    import providers.oci.collect
+
+    # Credential ages are measured against a pinned clock so the fixtures never age.
+    monkeypatch.setattr(providers.oci.collect, "now_utc", lambda: datetime(2026, 11, 27, tzinfo=UTC))
     server = FakeOci()
     server.endpoint = server.start()  # type: ignore[attr-defined]
     yield server

@@ -21,14 +21,14 @@ CASES = [
     ("throttling 429 past retries", Fault("429", "cloud/1.1/disk", "is1b"), ("server", "is1b", "GET disk"),
      ("GC-ENC-501", "compute.disk in is1b (not collected)"), ("GC-ENC-501", "app01-disk")),
     ("server error 503 past retries", Fault("503", "cloud/1.1/packetfilter", "is1a"), ("network", "is1a", "GET packetfilter"),
-     ("GC-NET-501", "network.firewall in is1a (not collected)"), ("GC-NET-502", "web01")),
+     ("GC-NET-501", "network.firewall in is1a (not collected)"), ("GC-NET-015", "web01")),
     ("authentication failure 401 in one zone", Fault("401", "cloud/1.1/appliance", "is1a"),
      ("appliance", "is1a", "GET appliance (loadbalancer)"), ("GC-ENC-501", "database.instance in is1a (not collected)"),
      ("GC-ENC-501", "app01-disk")),
     ("permission denied 403 on a bucket detail", Fault("403", "buckets/{name}/encryption"),
-     ("objectstorage", "is1a", "GET objectstorage/buckets/encryption"), ("GC-ENC-501", "gov-archive"), ("GC-NET-502", "web01")),
+     ("objectstorage", "is1a", "GET objectstorage/buckets/encryption"), ("GC-ENC-501", "gov-archive"), ("GC-NET-015", "web01")),
     ("malformed body", Fault("malformed", "cloud/1.1/server", "is1c"), ("server", "is1c", "GET server"),
-     ("GC-NET-502", "compute.instance in is1c (not collected)"), ("GC-NET-502", "web01")),
+     ("GC-NET-015", "compute.instance in is1c (not collected)"), ("GC-NET-015", "web01")),
     ("truncated body", Fault("truncated", "cloud/1.1/disk", "tk1b"), ("server", "tk1b", "GET disk"),
      ("GC-ENC-501", "compute.disk in tk1b (not collected)"), ("GC-ENC-501", "web01-disk")),
     ("connection reset", Fault("reset", "cloud/1.1/packetfilter", "tk1a"), ("network", "tk1a", "GET packetfilter"),
@@ -36,7 +36,7 @@ CASES = [
     ("timeout (slow response)", Fault("slow", "webaccel/1.0/site", delay=2.5), ("webaccel", "is1a", "GET webaccel/site"),
      ("GC-RES-001", "cdn.distribution in is1a (not collected)"), ("GC-RES-001", "gov-archive")),
     ("a Total that lies (paging never advances)", Fault("lying_total", "cloud/1.1/server", "is1a"),
-     ("server", "is1a", "GET server"), ("GC-NET-502", "compute.instance in is1a (not collected)"), ("GC-NET-501", "pf-closed")),
+     ("server", "is1a", "GET server"), ("GC-NET-015", "compute.instance in is1a (not collected)"), ("GC-NET-501", "pf-closed")),
 ]
 
 
@@ -67,7 +67,7 @@ def test_rate_limit_once_is_retried_after_retry_after(fake: FakeSakura) -> None:
     assert result.collection_errors == []
     assert sum(1 for e in fake.log if e["operation"] == "GET cloud/1.1/server" and e["zone"] == "is1a") == 2
     assert time.monotonic() - started >= 0.2  # the Retry-After of 1 s, bounded by max_wait_seconds=0.2
-    assert status(result, "GC-NET-502", "web01") == Status.FAIL
+    assert status(result, "GC-NET-015", "web01") == Status.FAIL
 
 
 def test_wrong_key_fails_every_unit_and_passes_nothing(fake: FakeSakura, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,7 +44,7 @@ def test_inventory_covers_every_zone_and_global_services(fake: FakeSakura) -> No
 
 
 BOTH_WAYS = [
-    ("GC-NET-502", "web01", "app01"),
+    ("GC-NET-015", "web01", "app01"),
     ("GC-NET-501", "pf-open-end", "pf-closed"),
     ("GC-ENC-501", "web01-disk", "app01-disk"),
     ("GC-ENC-501", "db-open", "db01"),
