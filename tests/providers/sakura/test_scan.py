@@ -16,9 +16,10 @@ CATALOG = load_catalog()
 POLICY = load_policy(None, CATALOG)
 
 
-def run(fake: FakeSakura, **extra: Any) -> tuple[ScanResult, SakuraProvider]:
+def run(fake: FakeSakura, policy: dict[str, Any] | None = None, **extra: Any) -> tuple[ScanResult, SakuraProvider]:
     provider = SakuraProvider()
-    result = Scan(CATALOG, POLICY, [(provider, target(fake, **extra))], workers=4).run()
+    chosen = POLICY if policy is None else load_policy(None, CATALOG, data={"version": 1, **policy})
+    result = Scan(CATALOG, chosen, [(provider, target(fake, **extra))], workers=4).run()
     return result, provider
 
 
@@ -46,11 +47,29 @@ def test_inventory_covers_every_zone_and_global_services(fake: FakeSakura) -> No
 BOTH_WAYS = [
     ("GC-NET-015", "web01", "app01"),
     ("GC-NET-501", "pf-open-end", "pf-closed"),
+    ("GC-NET-001", "pf-web", "pf-closed"),
+    ("GC-NET-002", "pf-open-end", "pf-closed"),
+    ("GC-NET-005", "db-open", "db01"),
+    ("GC-NET-006", "web01", "app01"),
+    ("GC-ENC-001", "web01-disk", "app01-disk"),
+    ("GC-ENC-002", "db-open", "db01"),
+    ("GC-ENC-003", "gov-public-web", "gov-archive"),
+    ("GC-ENC-007", "static-cdn", "www-cdn"),
+    ("GC-ENC-007", "elb-anycast", "elb-tokyo"),
     ("GC-ENC-501", "web01-disk", "app01-disk"),
+    ("GC-ENC-501", "is1b-app01-disk", "app01-disk"),
     ("GC-ENC-501", "db-open", "db01"),
     ("GC-ENC-501", "gov-public-web", "gov-archive"),
+    ("GC-BAK-001", "db-open", "db01"),
+    ("GC-BAK-002", "web01-disk", "app01-disk"),
+    ("GC-BAK-005", "db-open", "db01"),
     ("GC-RES-001", None, "gov-archive"),
     ("GC-RES-004", None, "gov-archive"),
+    ("GC-RES-501", None, "app01"),
+    ("GC-GOV-001", None, "web01"),
+    # Sakura has no default network or default filter, and database replicas and backups stay in the
+    # appliance's zone: these pass on every real payload (FAIL cannot arise here).
+    ("GC-NET-003", None, "pf-closed"),
     ("GC-RES-006", None, "db01"),
     ("GC-RES-008", None, "db01"),
 ]
@@ -73,6 +92,7 @@ def test_residency_fails_for_sandbox_and_foreign_replication(fake: FakeSakura) -
     fake.state["objectStorage"]["replication"]["gov-archive"]["dest_bucket"]["cluster_id"] = "us-west-demo"
     result, _ = run(fake, zones="is1a,tk1v")
     assert status(result, "GC-RES-001", "sandbox01") == Status.FAIL  # tk1v is flagged, never allowed
+    assert status(result, "GC-RES-501", "sandbox01") == Status.FAIL
     assert status(result, "GC-RES-004", "gov-archive") == Status.FAIL
     assert {e["zone"] for e in fake.log} == {"is1a", "tk1v"}
 
@@ -96,3 +116,16 @@ def test_paging_with_small_pages_gets_everything(fake: FakeSakura) -> None:
     assert result.inventory["sakura"]["network.firewall"] == 7
     servers = [e for e in fake.log if e["operation"] == "GET cloud/1.1/server" and e["zone"] == "is1a"]
     assert [e["condition"]["From"] for e in servers] == [0, 1, 2]
+
+
+def test_required_tags_both_ways(fake: FakeSakura) -> None:
+    result, _ = run(fake, policy={"required_tags": ["system"]})
+    assert status(result, "GC-GOV-001", "app01-disk") == Status.PASS
+    assert status(result, "GC-GOV-001", "web01-disk") == Status.FAIL
+
+
+def test_object_storage_public_and_nfs_encryption_are_never_guessed(fake: FakeSakura) -> None:
+    result, _ = run(fake)
+    # no control-plane field says whether a bucket is public or an NFS appliance is encrypted
+    assert status(result, "GC-NET-004", "gov-archive") == Status.UNKNOWN
+    assert status(result, "GC-ENC-004", "nfs01") == Status.UNKNOWN
