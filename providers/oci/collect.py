@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +35,8 @@ SERVICE_KINDS = {
     "filestorage": ("storage.file",),
 }
 Item = Resource | CollectionError
+# Per-resource detail calls of one unit run this many at a time (a region has thousands of resources).
+DETAIL_WORKERS = 8
 
 
 def now_utc() -> datetime:
@@ -127,6 +130,14 @@ class TenancyScan:
             errors.append(self.error(exc, kinds))
             return None
 
+    def each(self, items: list[dict[str, Any]], one: Callable[[dict[str, Any]], Any]) -> Iterator[Any]:
+        """`one(item)` for every item, DETAIL_WORKERS at a time, results in order (detail calls are independent)."""
+        if len(items) <= 1:
+            yield from (one(i) for i in items)
+            return
+        with ThreadPoolExecutor(max_workers=min(DETAIL_WORKERS, len(items)), thread_name_prefix="oci-detail") as pool:
+            yield from pool.map(one, items)
+
     # -- tenancy (home region) -------------------------------------------------------------------
     def collect_tenancy(self, region: str) -> Iterator[Item]:
         """The tenancy as an account, its users, and the always-on audit service."""
@@ -161,20 +172,23 @@ class TenancyScan:
             yield self.placeholder("identity.user", region, "tenancy", errors[-1].reason)
         admin_keys: list[bool] = []
         admin_mfa: list[bool] = []
-        for user in users or []:
-            if (user.get("lifecycle_state") or "ACTIVE") != "ACTIVE":
-                continue
+        def one_user(user: dict[str, Any]) -> Resource:
             uid = user["id"]
             keys = self.detail(errors, kinds, "identity", region, "list_api_keys", uid)
             tokens = self.detail(errors, kinds, "identity", region, "list_auth_tokens", uid)
             secrets = self.detail(errors, kinds, "identity", region, "list_customer_secret_keys", uid)
             is_admin = None if admins is None else uid in admins
             facts = n.normalize_user(user, keys, tokens, secrets, is_admin, now)
-            if is_admin:
+            return Resource(PROVIDER, "identity.user", "User", uid, str(user.get("name") or ""), self.tenancy, "global",
+                            facts, tags=n.tags_of(user))
+
+        active = [u for u in users or [] if (u.get("lifecycle_state") or "ACTIVE") == "ACTIVE"]
+        for user_resource in self.each(active, one_user):
+            facts = user_resource.attrs
+            if facts.get("admin"):
                 admin_keys.append(facts["access_keys.active"] > 0 if "access_keys.active" in facts else None)  # type: ignore[arg-type]
                 admin_mfa.append(facts["mfa"])
-            yield Resource(PROVIDER, "identity.user", "User", uid, str(user.get("name") or ""), self.tenancy, "global",
-                           facts, tags=n.tags_of(user))
+            yield user_resource
         if users is not None and admins is not None and None not in admin_keys:
             attrs["root.access_keys"] = any(admin_keys)
             attrs["root.mfa"] = bool(admin_mfa) and all(admin_mfa)
@@ -242,16 +256,17 @@ class TenancyScan:
         errors: list[CollectionError] = []
         if isinstance(logs, OciCallError):
             errors.append(self.error(logs, kinds))
-        for item in buckets:
+        def one(item: dict[str, Any]) -> Resource:
             name = item["display_name"]
             bucket = self.detail(errors, kinds, "objectstorage", region, "get_bucket", namespace, name)
             if bucket is None:
-                yield self.resource("storage.bucket", item, region, {})
-                continue
+                return self.resource("storage.bucket", item, region, {})
             policies = self.detail(errors, kinds, "objectstorage", region, "list_replication_policies", namespace, name,
                                    paged=True)
             logged = None if isinstance(logs, OciCallError) else ("objectstorage", name, "write") in logs
-            yield self.resource("storage.bucket", item, region, n.normalize_bucket(bucket, policies, logged))
+            return self.resource("storage.bucket", item, region, n.normalize_bucket(bucket, policies, logged))
+
+        yield from self.each(buckets, one)
         yield from errors
 
     def collect_blockstorage(self, region: str) -> Iterator[Item]:
@@ -259,22 +274,23 @@ class TenancyScan:
         kinds = SERVICE_KINDS["blockstorage"]
         errors: list[CollectionError] = []
         policies: dict[str, Any] = {}
-        for item in self.of_type(region, "Volume", "BootVolume"):
+        def one(item: dict[str, Any]) -> Resource:
             op = "get_volume" if item["resource_type"] == "Volume" else "get_boot_volume"
             volume = self.detail(errors, kinds, "blockstorage", region, op, item["identifier"])
             if volume is None:
-                yield self.resource("compute.disk", item, region, {})
-                continue
+                return self.resource("compute.disk", item, region, {})
             assignments = self.detail(errors, kinds, "blockstorage", region, "get_volume_backup_policy_asset_assignment",
                                       item["identifier"])
             policy = None
             if assignments:
                 pid = assignments[0]["policy_id"]
-                if pid not in policies:
+                if pid not in policies:  # a race only repeats a read
                     policies[pid] = self.detail(errors, kinds, "blockstorage", region, "get_volume_backup_policy", pid)
                 policy = policies[pid]
             assigned = None if assignments is None else bool(assignments)
-            yield self.resource("compute.disk", item, region, n.normalize_volume(volume, policy, assigned))
+            return self.resource("compute.disk", item, region, n.normalize_volume(volume, policy, assigned))
+
+        yield from self.each(self.of_type(region, "Volume", "BootVolume"), one)
         for pid, policy in policies.items():
             if policy is not None:
                 yield Resource(PROVIDER, "backup.plan", "VolumeBackupPolicy", pid, str(policy.get("display_name") or ""),
@@ -285,13 +301,14 @@ class TenancyScan:
         """Instances: legacy metadata endpoints, in-transit encryption, public IP of the VNICs."""
         kinds = SERVICE_KINDS["compute"]
         errors: list[CollectionError] = []
-        for item in self.of_type(region, "Instance"):
+        def one(item: dict[str, Any]) -> Resource:
             instance = self.detail(errors, kinds, "compute", region, "get_instance", item["identifier"])
             if instance is None:
-                yield self.resource("compute.instance", item, region, {})
-                continue
+                return self.resource("compute.instance", item, region, {})
             public = self._public_ip(errors, kinds, region, instance)
-            yield self.resource("compute.instance", item, region, n.normalize_instance(instance, public))
+            return self.resource("compute.instance", item, region, n.normalize_instance(instance, public))
+
+        yield from self.each(self.of_type(region, "Instance"), one)
         yield from errors
 
     def _public_ip(self, errors: list[CollectionError], kinds: tuple[str, ...], region: str, instance: dict[str, Any]) -> bool | None:
@@ -324,14 +341,16 @@ class TenancyScan:
         if isinstance(logs, OciCallError):
             errors.append(self.error(logs, kinds))
         subnets_of: dict[str, list[bool]] = {}
-        for item in self.of_type(region, "Subnet"):
+        def one_subnet(item: dict[str, Any]) -> Resource:
             attrs: dict[str, Any] = {}
             if not isinstance(logs, OciCallError):
                 attrs["flow_logs"] = any(s == "flowlogs" and r == item["identifier"] for s, r, _ in logs)
             subnet = self.detail(errors, kinds, "network", region, "get_subnet", item["identifier"])
             if subnet is not None:
                 subnets_of.setdefault(subnet["vcn_id"], []).append(attrs.get("flow_logs"))  # type: ignore[arg-type]
-            yield self.resource("network.subnet", item, region, attrs)
+            return self.resource("network.subnet", item, region, attrs)
+
+        yield from self.each(self.of_type(region, "Subnet"), one_subnet)
         for item in self.of_type(region, "Vcn"):
             vcn(item["identifier"])
             attrs = {"is_default": False}  # OCI creates no default VCN
@@ -343,18 +362,21 @@ class TenancyScan:
                 elif flags and False in flags:
                     attrs["flow_logs"] = False  # a subnet without flow logs (CIS OCI 4.13: all subnets)
             yield self.resource("network.vpc", item, region, attrs)
-        for item in self.of_type(region, "SecurityList"):
+        def one_list(item: dict[str, Any]) -> Resource:
             sl = self.detail(errors, kinds, "network", region, "get_security_list", item["identifier"])
             if sl is None:
-                yield self.resource("network.firewall", item, region, {})
-                continue
+                return self.resource("network.firewall", item, region, {})
             parent = vcn(sl["vcn_id"])
             default_id = None if parent is None else parent.get("default_security_list_id")
-            yield self.resource("network.firewall", item, region, n.normalize_security_list(sl, default_id))
-        for item in self.of_type(region, "NetworkSecurityGroup"):
+            return self.resource("network.firewall", item, region, n.normalize_security_list(sl, default_id))
+
+        def one_nsg(item: dict[str, Any]) -> Resource:
             rules = self.detail(errors, kinds, "network", region, "list_network_security_group_security_rules",
                                 item["identifier"], paged=True, direction="INGRESS")
-            yield self.resource("network.firewall", item, region, {} if rules is None else n.normalize_nsg(rules))
+            return self.resource("network.firewall", item, region, {} if rules is None else n.normalize_nsg(rules))
+
+        yield from self.each(self.of_type(region, "SecurityList"), one_list)
+        yield from self.each(self.of_type(region, "NetworkSecurityGroup"), one_nsg)
         yield from errors
 
     def collect_database(self, region: str) -> Iterator[Item]:
