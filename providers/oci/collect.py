@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from providers.oci import normalize as n
 from providers.oci.session import OciCallError, Session, to_dict
@@ -37,6 +38,12 @@ SERVICE_KINDS = {
 Item = Resource | CollectionError
 # Per-resource detail calls of one unit run this many at a time (a region has thousands of resources).
 DETAIL_WORKERS = 8
+
+
+def _origin(url: str) -> str:
+    """`scheme://host:port` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def now_utc() -> datetime:
@@ -148,9 +155,7 @@ class TenancyScan:
             "regions.enabled": sorted(s["region_name"].lower() for s in self.subscriptions),
             "audit.enabled": True,  # OCI Audit records every API call in every region and cannot be turned off
         }
-        policy = self.detail(errors, kinds, "identity", region, "get_authentication_policy", self.tenancy)
-        if policy is not None:
-            attrs.update(n.normalize_password_policy(policy))
+        attrs.update(self._password_policy(errors, kinds, region))
         guard = self.detail(errors, kinds, "cloudguard", region, "get_configuration", self.tenancy)
         if guard is not None:
             attrs["threat_detection.enabled"] = (guard.get("status") or "").upper() == "ENABLED"
@@ -202,6 +207,26 @@ class TenancyScan:
         yield Resource(PROVIDER, "audit.trail", "AuditConfiguration", f"{self.tenancy}/audit", "OCI Audit", self.tenancy,
                        region, trail)
         yield from errors
+
+    def _password_policy(self, errors: list[CollectionError], kinds: tuple[str, ...], region: str) -> dict[str, Any]:
+        """Identity Domains password policies when the tenancy has domains, else the legacy IAM policy."""
+        domains = self.detail(errors, kinds, "identity", region, "list_domains", self.tenancy, paged=True)
+        if domains is None:
+            return {}
+        active = [d for d in domains if (d.get("lifecycle_state") or "ACTIVE") == "ACTIVE"]
+        if not active:
+            policy = self.detail(errors, kinds, "identity", region, "get_authentication_policy", self.tenancy)
+            return {} if policy is None else n.normalize_password_policy(policy)
+        policies: list[dict[str, Any]] = []
+        for domain in active:
+            # The Identity Domains client accepts a bare host only: an emulator serves it at its own root.
+            endpoint = _origin(self.session.endpoint) if self.session.endpoint else domain["url"]
+            body = self.detail(errors, kinds, "identitydomains", region, "list_password_policies", endpoint=endpoint,
+                               count=100)
+            if body is None:
+                return {}
+            policies += body.get("resources") or []
+        return n.normalize_domain_password_policies(policies)
 
     def _administrators(self, errors: list[CollectionError], kinds: tuple[str, ...], region: str) -> set[str] | None:
         groups = self.detail(errors, kinds, "identity", region, "list_groups", self.tenancy, paged=True)

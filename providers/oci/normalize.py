@@ -223,3 +223,17 @@ def normalize_password_policy(policy: Mapping[str, Any] | None) -> dict[str, Any
     if pw.get("minimum_password_length") is not None:
         attrs["password_policy.min_length"] = int(pw["minimum_password_length"])
     return attrs
+
+
+def normalize_domain_password_policies(policies: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Account facts from Identity Domains password policies: the weakest policy of any domain counts."""
+    if not policies:
+        return {"password_policy.present": False}
+    attrs: dict[str, Any] = {"password_policy.present": True}
+    lengths = [int(p["min_length"]) for p in policies if p.get("min_length") is not None]
+    if len(lengths) == len(policies):
+        attrs["password_policy.min_length"] = min(lengths)
+    attrs["password_policy.reuse_prevention"] = min(int(p.get("num_passwords_in_history") or 0) for p in policies)
+    expiries = [int(p.get("password_expires_after") or 0) for p in policies]
+    attrs["password_policy.max_age_days"] = 0 if 0 in expiries else max(expiries)
+    return attrs

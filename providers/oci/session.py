@@ -26,6 +26,7 @@ _CLIENTS = {
     "audit": ("oci.audit", "AuditClient"),
     "logging": ("oci.logging", "LoggingManagementClient"),
     "filestorage": ("oci.file_storage", "FileStorageClient"),
+    "identitydomains": ("oci.identity_domains", "IdentityDomainsClient"),
 }
 
 
@@ -63,7 +64,7 @@ def describe(exc: BaseException) -> str:
         return f"{name}: connection failed or was reset"
     if isinstance(exc, ValueError | TypeError | KeyError | AttributeError):
         # The SDK hands an unparsable body to its model deserializer, which fails in one of these ways.
-        return f"malformed response body ({type(exc).__name__})"
+        return f"malformed response body or rejected request ({type(exc).__name__})"
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 

@@ -126,6 +126,9 @@ class FakeOci:
              lambda rg, q, m: self._page([x for x in t()["memberships"] if x["groupId"] in q.get("groupId", [x["groupId"]])], q)),
             ("GET", "/20160918/authenticationPolicies/{cid}", "GetAuthenticationPolicy", lambda rg, q, m: t()["authenticationPolicy"]),
             ("GET", "/20160918/tagDefaults", "ListTagDefaults", lambda rg, q, m: self._page(t()["tagDefaults"], q)),
+            ("GET", "/20160918/domains", "ListDomains", lambda rg, q, m: self._page(t().get("domains", []), q)),
+            ("GET", "/admin/v1/PasswordPolicies", "ListPasswordPolicies",
+             lambda rg, q, m: _scim(t().get("passwordPolicies", {}).get("Default", []))),
             ("GET", "/20200131/configuration", "GetCloudGuardConfiguration", lambda rg, q, m: t()["cloudGuardConfiguration"]),
             ("GET", "/20190901/configuration", "GetAuditConfiguration", lambda rg, q, m: t()["auditConfiguration"]),
             ("POST", "/20180409/resources", "SearchResources",
@@ -194,6 +197,8 @@ class FakeOci:
         segments = parts.path.split("/", 2)
         region = segments[1] if len(segments) > 1 else ""
         path = "/" + (segments[2] if len(segments) > 2 else "")
+        if parts.path.startswith("/admin/v1/"):  # Identity Domains: served at the host root, no region
+            region, path = "", parts.path
         path = path.rstrip("/") or "/"
         query = parse_qs(parts.query)
         for verb, pattern, operation, fn in self.routes:
@@ -202,6 +207,12 @@ class FakeOci:
                 groups = {k: unquote(v) for k, v in match.groupdict().items()}
                 return region, operation, functools.partial(fn, region, query, groups)
         return region, f"{method} {path}", (lambda: _NotFound())
+
+
+def _scim(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """A SCIM list response, as Identity Domains return them."""
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": len(resources),
+            "Resources": resources, "startIndex": 1, "itemsPerPage": len(resources)}
 
 
 def _key_summary(key: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def test_inventory_covers_both_regions_and_every_kind(fake: FakeOci) -> None:
     assert {"account", "identity.user", "audit.trail", "compute.instance", "network.firewall", "network.subnet",
             "network.vpc", "database.instance", "kms.key", "storage.file", "backup.plan"} <= set(inventory)
     assert result.api_calls["oci"] == provider.api_calls == len(fake.log)
-    assert {e["region"] for e in fake.log} == {"ap-tokyo-1", "ap-osaka-1"}
+    assert {e["region"] for e in fake.log} - {""} == {"ap-tokyo-1", "ap-osaka-1"}  # "": identity domain host
     assert fake.operations().count("ListCompartments") == 2  # three compartments, pages of two
     assert all(e["signed"] for e in fake.log)
 
@@ -123,10 +123,23 @@ def test_account_checks_pass_when_fixed(fake: FakeOci) -> None:
         assert status(result, check, TENANCY) == Status.PASS, check
     assert status(result, "GC-LOG-401", "OCI Audit") == Status.PASS
     assert status(result, "GC-LOG-008", "vcn-main") == Status.PASS
-    # the legacy IAM password policy has no reuse prevention: with a strong length it stays UNKNOWN, never PASS
+    # Identity Domains password policy strong enough: GC-IAM-008 passes
+    policy = tenancy["passwordPolicies"]["Default"][0]
+    policy.update(minLength=14, numPasswordsInHistory=24)
+    result, _ = run(fake)
+    assert status(result, "GC-IAM-008", TENANCY) == Status.PASS
+
+
+def test_legacy_password_policy_without_reuse_prevention_is_never_a_pass(fake: FakeOci) -> None:
+    tenancy = fake.state["tenancy"]
+    tenancy["domains"] = []  # a tenancy without identity domains: the legacy IAM policy applies
     tenancy["authenticationPolicy"]["passwordPolicy"]["minimumPasswordLength"] = 14
     result, _ = run(fake)
     assert status(result, "GC-IAM-008", TENANCY) == Status.UNKNOWN
+    assert "GetAuthenticationPolicy" in fake.operations()
+    tenancy["authenticationPolicy"]["passwordPolicy"]["minimumPasswordLength"] = 8
+    result, _ = run(fake)
+    assert status(result, "GC-IAM-008", TENANCY) == Status.FAIL
 
 
 def test_foreign_region_subscription_and_copies_fail(fake: FakeOci) -> None:
