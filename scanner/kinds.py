@@ -133,6 +133,9 @@ KINDS: dict[str, KindSpec] = {
             "security_contact.present": _f("bool", "a security contact is registered"),
             "organization.member": _f("bool", "the scope belongs to an organization or management tree"),
             "access_analyzer.enabled": _f("bool", "an external-access analyzer runs"),
+            "tag_defaults.present": _f("bool", "tag defaults apply tags to new resources automatically"),
+            "root_compartment.resources": _f("int", "resources created directly in the root compartment or tenancy"),
+            "monitoring.configured": _f("bool", "an enabled health monitor notifies someone (Sakura simple monitor)"),
         },
     ),
     "storage.bucket": KindSpec(
