@@ -344,6 +344,13 @@
     return fw.id + ' ' + ctl + (c ? ' — ' + c.title[state.lang] : '');
   }
 
+  function factText(v) {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof v.unknown === 'string') return 'unknown (' + v.unknown + ')';
+    if (Array.isArray(v) && v.every(function (x) { return x === null || typeof x !== 'object'; })) return '[' + v.join(', ') + ']';
+    return JSON.stringify(v, null, 1);
+  }
+
   function detail(i) {
     var box = el('aside', {cls: 'panel detail', id: 'detail', 'aria-label': local(i, 'title')});
     box.appendChild(el('button', {cls: 'close', type: 'button', id: 'detail-close', text: t('close'), on: {click: function () {
@@ -374,7 +381,7 @@
       Object.keys(facts).forEach(function (k) {
         var v = facts[k];
         edl.appendChild(el('dt', {text: k}));
-        edl.appendChild(el('dd', null, el('pre', {text: typeof v === 'string' ? v : JSON.stringify(v, null, 1)})));
+        edl.appendChild(el('dd', null, el('pre', {text: factText(v)})));
       });
       box.appendChild(edl);
     }

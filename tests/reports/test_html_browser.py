@@ -1,0 +1,115 @@
+"""The HTML report in headless Chromium: language switch, filters, a finding's details, no XSS, no fetch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from reports.html import render
+from scanner.model import Status
+from tests.reports.browser import chromium_page, file_url
+from tests.reports.sample import XSS_NAME, XSS_TAG, sample_result
+
+pytestmark = pytest.mark.browser
+
+OUT = Path(__file__).resolve().parents[1] / "out"
+
+
+def _count_text(page) -> str:
+    return page.inner_text("#findings-count")
+
+
+def test_a_person_reads_the_report_in_chromium() -> None:
+    result = sample_result()
+    OUT.mkdir(parents=True, exist_ok=True)
+    html = OUT / "html-report.html"
+    html.write_bytes(render(result, "ja"))
+    fails = sum(1 for f in result.findings if f.status is Status.FAIL)
+    ismap = sum(1 for f in result.findings if any(r.framework == "ismap" for r in f.references))
+
+    with chromium_page() as page:
+        dialogs: list[str] = []
+        errors: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(file_url(html))
+        page.wait_for_selector("body[data-ready='1']")
+
+        # Japanese first (--lang ja), the overview with its charts and the residency summary
+        assert page.title() == "govscan レポート"
+        assert page.inner_text("#tab-overview") == "概要"
+        assert page.locator("#chart-severity svg rect").count() >= 5
+        residency = page.inner_text("#residency")
+        assert "us-west-2" in residency and "asia" in residency and "eu-west-1" in residency
+        page.screenshot(path=str(OUT / "html-report-overview.png"), full_page=True)
+
+        # switch to English: every label and the findings' own texts flip
+        page.click("#lang-en")
+        assert page.title() == "govscan report"
+        assert page.inner_text("#tab-findings") == f"Findings ({len(result.findings)})"
+        page.click("#tab-findings")
+        assert _count_text(page) == f"1–{len(result.findings)} of {len(result.findings)}"
+
+        # filter by status and cloud
+        page.select_option("#filter-status", "FAIL")
+        assert _count_text(page) == f"1–{fails} of {fails}"
+        page.select_option("#filter-provider", "gcp")
+        assert _count_text(page) == "1–1 of 1"
+        assert "kaigo-data" in page.inner_text("#findings-table tbody")
+        page.click("#filter-reset")
+
+        # framework filter, then free text narrowing to one finding
+        page.select_option("#filter-framework", "ismap")
+        assert _count_text(page) == f"1–{ismap} of {ismap}"
+        page.click("#filter-reset")
+        page.select_option("#filter-status", "FAIL")
+        page.fill("#filter-q", "tax-copies")
+        expect(page.locator("#findings-count")).to_have_text("1–1 of 1")
+
+        # open it: what a person sees — title, message, the facts read, remediation, references
+        page.click("#findings-table tbody tr >> nth=0")
+        detail = page.inner_text("#detail")
+        assert "GC-RES-004 Object storage and image replication stays in Japan" in page.inner_text("#detail-title")
+        assert "Replicates outside Japan" in page.inner_text("#detail-message")
+        assert "replication.locations" in page.inner_text("#detail-evidence")
+        assert "us-west-2" in page.inner_text("#detail-evidence")
+        assert page.inner_text("#detail-remediation").startswith("Remove replication rules")
+        assert "ismap 18.1.1" in page.inner_text("#detail-references")
+        assert "arn:aws:s3:::tax-copies-abroad" in detail
+
+        # the language switch also flips the open finding
+        page.click("#lang-ja")
+        assert "オブジェクトストレージ・イメージの複製先が国内であること" in page.inner_text("#detail-title")
+        assert page.inner_text("#detail-remediation").startswith("国外リージョンへのレプリケーション設定を削除")
+        page.click("#lang-en")
+        page.screenshot(path=str(OUT / "html-report.png"), full_page=False)
+
+        # sort by location (ascending), all rows
+        page.click("#filter-reset")
+        page.click("th[data-col='location']")
+        locations = page.locator("#findings-table tbody tr td:nth-child(7)").all_inner_texts()
+        assert locations == sorted(locations)
+
+        # attacker-controlled names are shown as text and never run
+        names = page.locator("#findings-table tbody tr td:nth-child(8)")
+        page.fill("#filter-q", "onerror")
+        expect(names).to_have_text([XSS_NAME, XSS_NAME])
+        page.fill("#filter-q", "__govscan_pwned")
+        expect(names).to_have_text([XSS_TAG, XSS_TAG])
+        assert page.evaluate("document.querySelectorAll('img').length") == 0
+        assert page.evaluate("document.scripts.length") == 2
+        assert page.evaluate("typeof window.__govscan_pwned") == "undefined"
+
+        # frameworks with computed coverage, and the collection errors
+        page.click("#tab-frameworks")
+        guard = page.inner_text("[data-framework='gc-guardrails']")
+        assert "Coverage:" in guard and "region-restriction" in guard and "GC-RES-001" in guard
+        page.click("#tab-errors")
+        errors_text = page.inner_text("#errors-table")
+        assert "ListBuckets" in errors_text and "DescribeSecurityGroups" in errors_text
+
+        assert dialogs == []
+        assert errors == []
+        assert page.remote_requests == []
