@@ -99,11 +99,12 @@ def residency(result: ScanResult) -> list[dict[str, Any]]:
             continue
         for where in dict.fromkeys(_where(f, allowed)):
             g = groups.setdefault(where, {"location": where, "findings": 0, "providers": Counter(),
-                                          "resources": set(), "checks": set()})
+                                          "resources": set(), "checks": set(), "names": set()})
             g["findings"] += 1
             g["providers"][f.provider] += 1
             g["resources"].add((f.provider, f.scope, f.resource_id))
             g["checks"].add(f.check_id)
+            g["names"].add(f.resource_name)
     out = []
     for g in sorted(groups.values(), key=lambda g: (-g["findings"], g["location"])):
         out.append({
@@ -112,6 +113,7 @@ def residency(result: ScanResult) -> list[dict[str, Any]]:
             "resources": len(g["resources"]),
             "providers": sorted(g["providers"]),
             "checks": sorted(g["checks"]),
+            "examples": sorted(g["names"])[:3],
         })
     return out
 

@@ -18,7 +18,7 @@
       errors: '収集エラー', total: '総件数', scanned: '実行', complete: '完了', incomplete: 'スキャンは完了していません',
       byStatus: '状態別', bySeverity: '重大度別 (不適合)', byCategory: 'カテゴリ別 (不適合)',
       byProvider: 'クラウド別 (不適合)', byScope: 'スコープ別 (不適合)', residency: 'データ所在地: 国外にあるもの',
-      location: 'ロケーション', resources: 'リソース数', providers: 'クラウド', checks: 'チェック',
+      location: 'ロケーション', resources: 'リソース数', examples: '例', providers: 'クラウド', checks: 'チェック',
       noResidency: '国外にあるデータは検出されませんでした。', status: '状態', severity: '重大度', category: 'カテゴリ',
       provider: 'クラウド', scope: 'スコープ', framework: 'フレームワーク', search: '検索', all: 'すべて',
       check: 'チェック', titleCol: 'タイトル', resource: 'リソース', message: 'メッセージ', prev: '前へ', next: '次へ',
@@ -41,7 +41,7 @@
       errors: 'Collection errors', total: 'Total', scanned: 'Scanned', complete: 'Complete',
       incomplete: 'The scan is incomplete', byStatus: 'By status', bySeverity: 'Failures by severity',
       byCategory: 'Failures by category', byProvider: 'Failures by cloud', byScope: 'Failures by scope',
-      residency: 'Data residency: what is outside Japan', location: 'Location', resources: 'Resources',
+      residency: 'Data residency: what is outside Japan', location: 'Location', resources: 'Resources', examples: 'Examples',
       providers: 'Clouds', checks: 'Checks', noResidency: 'No data outside Japan was found.', status: 'Status',
       severity: 'Severity', category: 'Category', provider: 'Cloud', scope: 'Scope', framework: 'Framework',
       search: 'Search', all: 'All', check: 'Check', titleCol: 'Title', resource: 'Resource', message: 'Message',
@@ -167,10 +167,11 @@
       var tb = el('tbody');
       A.residency.forEach(function (r) {
         tb.appendChild(el('tr', null, el('td', {text: r.location}), el('td', {text: String(r.resources)}),
+          el('td', {cls: 'wrap', text: r.examples.join(', ') + (r.resources > r.examples.length ? ', …' : '')}),
           el('td', {text: r.providers.join(', ')}), el('td', {text: r.checks.join(', ')})));
       });
       res.appendChild(el('table', null, el('thead', null, el('tr', null, el('th', {text: t('location')}),
-        el('th', {text: t('resources')}), el('th', {text: t('providers')}), el('th', {text: t('checks')}))), tb));
+        el('th', {text: t('resources')}), el('th', {text: t('examples')}), el('th', {text: t('providers')}), el('th', {text: t('checks')}))), tb));
     }
     box.appendChild(res);
     return box;
