@@ -103,11 +103,11 @@ def network_finding(scope: str = AWS_A) -> Finding:
     return Finding(
         check_id="GC-NET-001", category="network", severity=Severity.HIGH, status=Status.FAIL, provider="aws",
         scope=scope, location="ap-northeast-1", resource_id=rid, resource_name="sg-admin",
-        resource_kind="storage.bucket", native_type="AWS::EC2::SecurityGroup",
+        resource_kind="network.firewall", native_type="AWS::EC2::SecurityGroup",
         title=Text("管理ポートの公開", "Admin port exposure"),
         message=Text(f"送信元 {IPS[0]} と {IPS[1]} と {IPS[2]} を許可", f"Allows {IPS[0]}, {IPS[1]} and {IPS[2]}"),
         remediation=Text("送信元を限定してください。", "Limit the sources."),
-        references=(Reference("gc-guardrails", "region-restriction"),),
+        references=(Reference("gc-guardrails", "no-admin-ports-open"), Reference("ismap", "13.1.1")),
         origin=Origin.live(),
         evidence={"ingress": [{"source": IPS[1], "port": 22}, {"source": IPS[2], "port": 3389}],
                   "peer": f"arn:aws:ec2:ap-northeast-1:{scope}:instance/i-0abc", "nat_ip": IPS[0]},
