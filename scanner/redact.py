@@ -39,13 +39,19 @@ _IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:/\d
 _KEEP_IPS = frozenset({"0.0.0.0/0", "0.0.0.0", "::/0", "::", "127.0.0.1", "::1"})
 
 
+_RUN = re.compile(r"[^\s,;()\[\]{}\"'<>]+")   # a candidate identifier: text between separators
+_PIECE = re.compile(r"[^/:=@]+")                   # a part of a path-like run
+
+
 class Redactor:
     """Masks identifiers consistently: one table of tokens per kind of identifier."""
 
     def __init__(self) -> None:
         self.tokens: dict[str, dict[str, str]] = {}
         self._literal: dict[str, str] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._special: list[str] = []          # identifiers with separators inside (rare: odd names)
+        self._special_re: re.Pattern[str] | None = None
+        self._memo: dict[str, str] = {}
 
     def token(self, kind: str, value: str) -> str:
         """The token for `value` (created on first sight)."""
@@ -53,38 +59,49 @@ class Redactor:
         if value not in table:
             table[value] = f"{kind}-{len(table) + 1}"
             self._literal[value] = table[value]
-            self._pattern = None
+            if not _RUN.fullmatch(value):
+                self._special.append(value)
+                self._special_re = None
+            self._memo.clear()
         return table[value]
 
     def known(self, kind: str, value: str) -> str:
         """Register an identifier that must be masked wherever it appears; return its token."""
         if not value or value in ("unknown", "global"):
             return value
-        return self.token(kind, value)
+        return self._literal.get(value) or self.token(kind, value)
 
-    def _literals(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self._literal:
-            # longest first, so an ARN is masked whole before the account id inside it
-            alternatives = sorted(self._literal, key=len, reverse=True)
-            body = "|".join(re.escape(a) for a in alternatives)
-            # not inside a longer word: a bucket named "logs" must not eat "catalogs"
-            self._pattern = re.compile(rf"(?<![A-Za-z0-9_-])(?:{body})(?![A-Za-z0-9_-])")
-        return self._pattern
+    def _run(self, match: re.Match[str]) -> str:
+        run = match.group(0)
+        found = self._literal.get(run) or self._literal.get(run.rstrip(".:"))
+        if found:
+            return found + run[len(run.rstrip(".:")):] if run not in self._literal else found
+        return _PIECE.sub(lambda m: self._literal.get(m.group(0), m.group(0)), run)
 
     def text(self, value: str) -> str:
         """Free text with every known identifier, identifier-shaped string and address masked."""
         if not value:
             return value
-        literals = self._literals()
-        if literals is not None:
-            value = literals.sub(lambda m: self._literal[m.group(0)], value)
+        done = self._memo.get(value)
+        if done is not None:
+            return done
+        out = value
+        if self._special:
+            if self._special_re is None:
+                # longest first, so a longer identifier is masked whole before a shorter one inside it
+                body = "|".join(re.escape(a) for a in sorted(self._special, key=len, reverse=True))
+                self._special_re = re.compile(body)
+            out = self._special_re.sub(lambda m: self._literal[m.group(0)], out)
+        out = _RUN.sub(self._run, out)
         for pattern in _ID_PATTERNS:
-            value = pattern.sub(lambda m: self.token("res", m.group(0)), value)
+            out = pattern.sub(lambda m: self.token("res", m.group(0)), out)
         for pattern in _SCOPE_PATTERNS:
-            value = pattern.sub(lambda m: self.token("scope", m.group(0)), value)
-        value = _EMAIL.sub(lambda m: self.token("email", m.group(0)), value)
-        value = _IPV4.sub(self._ip, value)
-        return _IPV6.sub(self._ip, value)
+            out = pattern.sub(lambda m: self.token("scope", m.group(0)), out)
+        out = _EMAIL.sub(lambda m: self.token("email", m.group(0)), out)
+        out = _IPV4.sub(self._ip, out)
+        out = _IPV6.sub(self._ip, out)
+        self._memo[value] = out
+        return out
 
     def _ip(self, match: re.Match[str]) -> str:
         raw = match.group(0)
@@ -123,8 +140,7 @@ def _register(r: Redactor, result: ScanResult) -> None:
     for f in result.findings:
         r.known("res", f.resource_id)
     for f in result.findings:
-        if f.resource_name and f.resource_name not in r._literal:
-            r.known("name", f.resource_name)
+        r.known("name", f.resource_name)
 
 
 def _finding(r: Redactor, f: Finding) -> Finding:
