@@ -208,7 +208,10 @@
     if (f.provider && cell(i, 'provider') !== f.provider) return false;
     if (f.scope && cell(i, 'scope') !== f.scope) return false;
     if (f.framework && (' ' + cell(i, 'references')).indexOf(' ' + f.framework + ':') < 0) return false;
-    if (f.q && haystack(i).indexOf(f.q.toLowerCase()) < 0) return false;
+    if (terms.length) {
+      var h = haystack(i);
+      for (var k = 0; k < terms.length; k++) if (h.indexOf(terms[k]) < 0) return false;
+    }
     return true;
   }
 
@@ -224,7 +227,9 @@
     message: function (i) { return local(i, 'message'); }
   };
 
+  var terms = [];
   function compute() {
+    terms = state.f.q ? state.f.q.toLowerCase().split(/\s+/).filter(Boolean) : [];
     var out = [];
     for (var i = 0; i < R.length; i++) if (matches(i)) out.push(i);
     if (state.sort) {
