@@ -55,9 +55,21 @@ class HandProvider:
 
 def _bucket(provider: str, scope: str, rid: str, name: str, location: str, replicas: list[str] | None,
             tags: Mapping[str, str] | None = None, origin: Origin | None = None) -> Resource:
-    attrs: dict[str, Any] = {}
+    # a realistic mix: most settings read, one bucket public and unencrypted, some facts not readable
+    weak = "abroad" in name or "kaigo" in name
+    attrs: dict[str, Any] = {
+        "encryption.at_rest": "none" if weak else "customer_key",
+        "public": weak,
+        "public_access_block": not weak,
+        "versioning": not weak,
+        "access_logging": "juminhyo" in name,
+        "tls_only": True,
+        "tls.min_version": "1.2",
+    }
     if replicas is not None:
         attrs["replication.locations"] = replicas
+    else:
+        attrs.pop("encryption.at_rest")
     native = {"aws": "AWS::S3::Bucket", "gcp": "storage.googleapis.com/Bucket",
               "azure": "Microsoft.Storage/storageAccounts"}[provider]
     return Resource(provider, "storage.bucket", native, rid, name, scope, location, attrs,
