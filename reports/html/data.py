@@ -49,16 +49,26 @@ def _origin_text(f: Finding) -> str:
 
 def rows(findings: Iterable[Finding], strings: _Interner, evidence: _Interner) -> list[list[int]]:
     """One row of indexes per finding, in COLUMNS order."""
+    index, values = strings.index, strings.values
+
+    def put(text: str) -> int:
+        found = index.get(text)
+        if found is None:
+            found = index[text] = len(values)
+            values.append(text)
+        return found
+
     out = []
     for f in findings:
         ev = json.dumps(dict(f.evidence), ensure_ascii=False, sort_keys=True, default=str) if f.evidence else None
+        title, message, remediation = f.title, f.message, f.remediation
         out.append([
-            strings(f.check_id), strings(f.status.value), strings(f.severity.value), strings(f.category),
-            strings(f.provider), strings(f.scope), strings(f.location), strings(f.resource_id),
-            strings(f.resource_name), strings(f.resource_kind), strings(f.native_type),
-            strings(f.title.ja), strings(f.title.en), strings(f.message.ja), strings(f.message.en),
-            strings(f.remediation.ja), strings(f.remediation.en), strings(f.fingerprint), strings(_origin_text(f)),
-            strings(" ".join(str(r) for r in f.references)), strings(f.muted_reason or ""),
+            put(f.check_id), put(f.status.value), put(f.severity.value), put(f.category),
+            put(f.provider), put(f.scope), put(f.location), put(f.resource_id),
+            put(f.resource_name), put(f.resource_kind), put(f.native_type),
+            put(title.ja), put(title.en), put(message.ja), put(message.en),
+            put(remediation.ja), put(remediation.en), put(f.fingerprint), put(_origin_text(f)),
+            put(" ".join(map(str, f.references))), put(f.muted_reason or ""),
             evidence(ev) if ev is not None else -1,
         ])
     return out

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from reports.csv import render, safe_cell
+from tests.reliability import record
 from tests.reports.sample import sample_result
 
 
@@ -28,4 +29,6 @@ def test_no_cell_of_a_real_report_starts_a_formula() -> None:
     cells = [c for row in rows for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     assert "'=cmd|' /C calc'!A0" in cells
+    record("canaries", canary="spreadsheet formula in a resource name (=cmd|' /C calc'!A0)",
+           searched="every cell of govscan.csv", leaks=0)
     assert any("リソース" in c or "国外" in c for c in cells)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from reports.html import render
 from scanner.model import Status
+from tests.reliability import record
 from tests.reports.browser import chromium_page, file_url
 from tests.reports.sample import XSS_NAME, XSS_TAG, sample_result
 
@@ -120,3 +121,7 @@ def test_a_person_reads_the_report_in_chromium() -> None:
         assert dialogs == []
         assert errors == []
         assert page.remote_requests == []
+    record("canaries", canary=f"resource names {XSS_NAME} and {XSS_TAG} (XSS)",
+           searched="HTML report opened in Chromium: dialogs, <img> elements, scripts, window flag", leaks=0)
+    record("canaries", canary="network requests from the HTML report",
+           searched="every request Chromium made while the report was used", leaks=0)

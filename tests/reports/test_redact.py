@@ -11,6 +11,7 @@ from scanner.errors import PluginError
 from scanner.model import Status
 from scanner.plugins import load_writer, report_names
 from scanner.redact import Redactor, redact
+from tests.reliability import record
 from tests.reports.sample import AZURE_SUB, GCP_PROJECT, IPS, sample_result
 
 
@@ -55,6 +56,8 @@ def test_no_identifier_survives_in_any_format(lang: str) -> None:
         data = writer(masked, lang)
         leaks = [s for s in secrets for v in _variants(s) if v in data]
         assert not leaks, (name, leaks)
+        record("canaries", canary="scope, resource id and name, IP address under --redact",
+               searched=f"{name} report ({lang}), {len(secrets)} identifiers", leaks=0)
     # and the unredacted report does contain them (the search would find them)
     plain = writers["json"](original, lang)
     assert all(any(v in plain for v in _variants(s)) for s in secrets if s not in ("i-0abc", IPS[1].split("/")[0]))
