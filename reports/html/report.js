@@ -285,6 +285,7 @@
     filters.appendChild(el('label', null, t('search'), q));
     filters.appendChild(el('button', {id: 'filter-reset', type: 'button', text: t('reset'), on: {click: function () {
       Object.keys(state.f).forEach(function (k) { state.f[k] = ''; });
+      state.page = 0; state.selected = -1; view = null;
       draw();
     }}}));
     box.appendChild(filters);

@@ -11,7 +11,7 @@ from reports.html import render
 from scanner.model import Status
 from tests.reliability import record
 from tests.reports.browser import chromium_page, file_url
-from tests.reports.sample import XSS_NAME, XSS_TAG, sample_result
+from tests.reports.sample import XSS_NAME, XSS_TAG, many_findings, sample_result
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +125,42 @@ def test_a_person_reads_the_report_in_chromium() -> None:
            searched="HTML report opened in Chromium: dialogs, <img> elements, scripts, window flag", leaks=0)
     record("canaries", canary="network requests from the HTML report",
            searched="every request Chromium made while the report was used", leaks=0)
+
+
+def test_paging_chart_click_and_an_empty_scan(tmp_path: Path) -> None:
+    from scanner.model import ScanResult
+
+    big = tmp_path / "big.html"
+    result = many_findings(1_000)
+    big.write_bytes(render(result, "en"))
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(render(ScanResult(version="0.1.0"), "ja"))
+    critical_fails = sum(1 for f in result.findings if f.status is Status.FAIL and f.severity.value == "critical")
+    with chromium_page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(file_url(big))
+        page.wait_for_selector("body[data-ready='1']")
+        # a bar of the severity chart opens the failures of that severity
+        page.locator("#chart-severity g.bar").first.click()
+        assert page.inner_text("#findings-count") == f"1–{min(100, critical_fails)} of {critical_fails}"
+        assert page.input_value("#filter-status") == "FAIL" and page.input_value("#filter-severity") == "critical"
+        page.click("#filter-reset")
+        assert page.inner_text("#findings-count") == "1–100 of 1000"
+        page.click("#page-next")
+        assert page.inner_text("#findings-count") == "101–200 of 1000"
+        assert page.locator("#findings-table tbody tr").count() == 100
+        page.click("th[data-col='severity']")
+        page.click("th[data-col='severity']")   # descending: info first
+        assert page.inner_text("#findings-count") == "1–100 of 1000"
+        first = page.locator("#findings-table tbody tr td:nth-child(2)").first.inner_text()
+        assert first == "Info"
+        page.goto(file_url(empty))
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("#tab-findings")
+        assert "該当する検出結果はありません。" in page.inner_text("#findings-body")
+        page.click("#tab-frameworks")
+        assert page.locator(".framework").count() >= 4
+        page.click("#tab-errors")
+        assert page.inner_text("#errors") == "収集エラーはありません。"
+        assert errors == [] and page.remote_requests == []
