@@ -51,7 +51,7 @@ def split_by_scope(result: ScanResult) -> dict[str, ScanResult]:
 
 def summary(parts: dict[str, ScanResult], folders: dict[str, str]) -> dict[str, Any]:
     """Counts per scope across the split reports (`summary.json`)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for scope, part in parts.items():
         fails = [f for f in part.findings if f.status is Status.FAIL]
         rows.append({

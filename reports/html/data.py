@@ -177,8 +177,8 @@ def framework_views(result: ScanResult) -> list[dict[str, Any]]:
             })
         return views
     by_fw: dict[str, dict[str, Any]] = {}
-    for ref, counts in sorted(results.items()):
-        name, _, control = ref.partition(":")
+    for ref_text, counts in sorted(results.items()):
+        name, _, control = ref_text.partition(":")
         fw_view = by_fw.setdefault(name, {"id": name, "title": {"ja": name, "en": name}, "edition": "",
                                           "relation": "", "url": "", "controls": []})
         fw_view["controls"].append({"id": control, "title": {"ja": control, "en": control}, "checks": [],
