@@ -48,7 +48,8 @@ class Redactor:
 
     def __init__(self) -> None:
         self.tokens: dict[str, dict[str, str]] = {}
-        self._literal: dict[str, str] = {}
+        self._literal: dict[str, str] = {}      # searched for in free text
+        self._fields: dict[str, str] = {}       # every token, for whole fields
         self._special: list[str] = []          # identifiers with separators inside (rare: odd names)
         self._special_re: re.Pattern[str] | None = None
         self._memo: dict[str, str] = {}
@@ -58,6 +59,11 @@ class Redactor:
         table = self.tokens.setdefault(kind, {})
         if value not in table:
             table[value] = f"{kind}-{len(table) + 1}"
+            self._fields[value] = table[value]
+            if len(value) < 3:
+                # a one- or two-letter name is masked in its field, but searching free text for "a"
+                # would garble every message and reveal nothing
+                return table[value]
             self._literal[value] = table[value]
             if not _RUN.fullmatch(value):
                 self._special.append(value)
@@ -69,7 +75,7 @@ class Redactor:
         """Register an identifier that must be masked wherever it appears; return its token."""
         if not value or value in ("unknown", "global"):
             return value
-        return self._literal.get(value) or self.token(kind, value)
+        return self._fields.get(value) or self.token(kind, value)
 
     def _run(self, match: re.Match[str]) -> str:
         run = match.group(0)
@@ -115,7 +121,7 @@ class Redactor:
 
     def exact(self, value: str) -> str:
         """A whole field (scope, resource id, name): its own token, else masked as free text."""
-        return self._literal.get(value) or self.text(value)
+        return self._fields.get(value) or self.text(value)
 
     def data(self, value: Any) -> Any:
         """Masks every string in JSON-like data (keys that are fact names are kept)."""

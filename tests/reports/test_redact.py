@@ -98,3 +98,15 @@ def test_free_text_patterns() -> None:
         assert secret not in out, secret
     assert "0.0.0.0/0" in out and "12:30:45" in out     # "anywhere" and times stay readable
     assert r.text(text) == out                          # same input, same tokens
+
+
+def test_short_names_are_masked_in_their_field_only() -> None:
+    from dataclasses import replace
+
+    from scanner.model import Text
+
+    original = sample_result()
+    original.findings[0] = replace(original.findings[0], resource_name="a", message=Text("a です", "not a bucket"))
+    masked = redact(original)
+    assert re.fullmatch(r"name-\d+", masked.findings[0].resource_name)
+    assert masked.findings[0].message == Text("a です", "not a bucket")
