@@ -72,3 +72,12 @@ def test_fifty_thousand_findings_stay_compact() -> None:
     data = _data(page.decode())
     assert len(data["findings"]) == 50_000
     assert len(page) < 25_000_000
+
+
+def test_the_page_script_never_parses_html_from_data() -> None:
+    from importlib import resources
+
+    script = resources.files("reports.html").joinpath("report.js").read_text(encoding="utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                 "setTimeout('", 'setTimeout("', "fetch(", "XMLHttpRequest", "import("):
+        assert sink not in script, sink
