@@ -50,8 +50,9 @@ class Redactor:
         self.tokens: dict[str, dict[str, str]] = {}
         self._literal: dict[str, str] = {}      # searched for in free text
         self._fields: dict[str, str] = {}       # every token, for whole fields
-        self._special: list[str] = []          # identifiers with separators inside (rare: odd names)
-        self._special_re: re.Pattern[str] | None = None
+        # identifiers with separators inside (names with spaces, quotes, brackets), indexed by their
+        # first separator-free run, so finding them costs one dict lookup per run of the text
+        self._special: dict[str, list[tuple[str, int]]] = {}
         self._memo: dict[str, str] = {}
 
     def token(self, kind: str, value: str) -> str:
@@ -66,8 +67,9 @@ class Redactor:
                 return table[value]
             self._literal[value] = table[value]
             if not _RUN.fullmatch(value):
-                self._special.append(value)
-                self._special_re = None
+                first = _RUN.search(value)
+                if first is not None:
+                    self._special.setdefault(first.group(0), []).append((value, first.start()))
             self._memo.clear()
         return table[value]
 
@@ -84,6 +86,24 @@ class Redactor:
             return found + run[len(run.rstrip(".:")):] if run not in self._literal else found
         return _PIECE.sub(lambda m: self._literal.get(m.group(0), m.group(0)), run)
 
+    def _specials(self, text: str) -> str:
+        hits: list[tuple[int, int, str]] = []
+        for run in _RUN.finditer(text):
+            for literal, offset in self._special.get(run.group(0), ()):
+                start = run.start() - offset
+                if start >= 0 and text.startswith(literal, start):
+                    hits.append((start, start + len(literal), self._literal[literal]))
+        if not hits:
+            return text
+        # longest first at each position, no overlaps
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        parts, end = [], 0
+        for start, stop, token in hits:
+            if start >= end:
+                parts += [text[end:start], token]
+                end = stop
+        return "".join(parts) + text[end:]
+
     def text(self, value: str) -> str:
         """Free text with every known identifier, identifier-shaped string and address masked."""
         if not value:
@@ -93,11 +113,7 @@ class Redactor:
             return done
         out = value
         if self._special:
-            if self._special_re is None:
-                # longest first, so a longer identifier is masked whole before a shorter one inside it
-                body = "|".join(re.escape(a) for a in sorted(self._special, key=len, reverse=True))
-                self._special_re = re.compile(body)
-            out = self._special_re.sub(lambda m: self._literal[m.group(0)], out)
+            out = self._specials(out)
         out = _RUN.sub(self._run, out)
         for pattern in _ID_PATTERNS:
             out = pattern.sub(lambda m: self.token("res", m.group(0)), out)

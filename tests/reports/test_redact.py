@@ -110,3 +110,11 @@ def test_short_names_are_masked_in_their_field_only() -> None:
     masked = redact(original)
     assert re.fullmatch(r"name-\d+", masked.findings[0].resource_name)
     assert masked.findings[0].message == Text("a です", "not a bucket")
+
+
+def test_names_with_separators_are_found_in_text() -> None:
+    r = Redactor()
+    token = r.known("name", "my bucket (prod)")
+    other = r.known("name", "<img src=x onerror=alert(1)>")
+    out = r.text("copy of my bucket (prod) failed; see <img src=x onerror=alert(1)> and my bucket (test)")
+    assert out == f"copy of {token} failed; see {other} and my bucket (test)"
