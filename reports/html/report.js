@@ -426,8 +426,10 @@
         var res = Object.keys(c.results).sort(function (x, y) { return STATUS_ORDER[x] - STATUS_ORDER[y]; });
         var cellRes = el('td');
         res.forEach(function (s) { cellRes.appendChild(badge('st', s, statusName(s) + ' ' + c.results[s])); cellRes.appendChild(document.createTextNode(' ')); });
-        tb.appendChild(el('tr', null, el('td', {text: c.id}), el('td', {text: c.title[state.lang]}),
-          el('td', {text: c.checks.length ? c.checks.join(', ') : t('notCovered'), cls: c.checks.length ? '' : 'muted'}), cellRes));
+        var tr = el('tr', {cls: res.length ? 'row' : '', 'data-control': c.id}, el('td', {text: c.id}), el('td', {text: c.title[state.lang]}),
+          el('td', {text: c.checks.length ? c.checks.join(', ') : t('notCovered'), cls: c.checks.length ? '' : 'muted'}), cellRes);
+        if (res.length) tr.addEventListener('click', function () { pick({framework: fw.id, q: fw.id + ':' + c.id})(''); });
+        tb.appendChild(tr);
       });
       p.appendChild(el('table', null, el('thead', null, el('tr', null, el('th', {text: t('control')}), el('th', {text: t('titleCol')}),
         el('th', {text: t('covering')}), el('th', {text: t('results')}))), tb));

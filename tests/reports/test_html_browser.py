@@ -114,6 +114,11 @@ def test_a_person_reads_the_report_in_chromium() -> None:
         page.click("#tab-frameworks")
         guard = page.inner_text("[data-framework='gc-guardrails']")
         assert "Coverage:" in guard and "region-restriction" in guard and "GC-RES-001" in guard
+        # a control with results opens the findings that reference it
+        region = sum(1 for f in result.findings if any(str(r) == "gc-guardrails:region-restriction" for r in f.references))
+        page.click("[data-framework='gc-guardrails'] tr[data-control='region-restriction']")
+        assert _count_text(page) == page_of(region)
+        page.click("#tab-frameworks")
         page.click("#tab-errors")
         errors_text = page.inner_text("#errors-table")
         assert "ListBuckets" in errors_text and "DescribeSecurityGroups" in errors_text
