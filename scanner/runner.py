@@ -18,6 +18,8 @@ from scanner.errors import UsageError
 from scanner.model import Finding, ScanResult, Severity, Status
 from scanner.plugins import FILE_NAMES, Provider, load_writer, report_names
 from scanner.policy import Policy, load_policy
+from scanner.redact import redact
+from scanner.split import scope_token, split_by_scope, summary
 from scanner.spool import Spool
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -106,7 +108,12 @@ def execute(
         from scanner.baseline import write_baseline
 
         write_baseline(options.write_baseline, result)
+    if options.redact:
+        # before any writer runs, so every format (and the split reports) gets the same masking
+        result = redact(result)
     write_reports(result, formats, out, options)
+    if options.split_by == "scope":
+        write_split(result, formats, out, options)
     if not options.quiet:
         print_summary(result, options.lang, out, formats, fail_on=options.fail_on)
     return exit_code(result, options)
@@ -123,6 +130,24 @@ def write_reports(result: ScanResult, formats: Sequence[str], out: Path, options
         os.replace(tmp, path)
         written.append(path)
     return written
+
+
+def write_split(result: ScanResult, formats: Sequence[str], out: Path, options: ScanOptions) -> list[Path]:
+    """With several scopes: one report set per scope in `by-scope/<token>/`, and `summary.json`."""
+    parts = split_by_scope(result)
+    if len(parts) < 2:
+        return []
+    folders: dict[str, str] = {}
+    written = []
+    for scope, part in parts.items():
+        token = scope_token(scope)
+        folders[scope] = f"by-scope/{token}"
+        folder = out / "by-scope" / token
+        folder.mkdir(parents=True, exist_ok=True)
+        written += write_reports(part, formats, folder, options)
+    path = out / "summary.json"
+    path.write_text(dump_json(summary(parts, folders)) + "\n", encoding="utf-8")
+    return [*written, path]
 
 
 def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
