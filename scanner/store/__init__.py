@@ -327,7 +327,7 @@ class Store:
             "complete": bool(row["complete"]), "distributed": bool(row["distributed"]),
             "scopes": len(runs), "scopes_finished": finished, "scopes_by_status": by_status,
             "findings": sum(r["findings"] for r in runs), "collection_errors": sum(r["errors"] for r in runs),
-            "api_calls": sum(r["api_calls"] for r in runs),
+            "api_calls": sum(r["api_calls"] for r in runs) or sum((row["api_calls"] or {}).values()),
             "workers": sorted({r["worker"] for r in runs if r["worker"]}),
             "percent": round(100.0 * finished / len(runs), 1) if runs else 0.0,
         }
