@@ -129,6 +129,19 @@ class Store:
                 finished_at=finished_at, complete=complete, api_calls=dict(api_calls), budgets=dict(budgets),
                 incomplete_reasons=list(incomplete_reasons)))
 
+    def reopen_scan(self, scan_id: str) -> None:
+        """Before a resume: the scan is running again and its failed scope runs are pending again."""
+        with self._write, self.engine.begin() as conn:
+            conn.execute(update(scans).where(scans.c.id == scan_id).values(finished_at=None, complete=False,
+                                                                           incomplete_reasons=[]))
+            conn.execute(update(scope_runs).where(and_(scope_runs.c.scan_id == scan_id,
+                                                       scope_runs.c.status == "failed")).values(status="pending"))
+
+    def set_budgets(self, scan_id: str, budgets: Mapping[str, Any]) -> None:
+        """Record the rate budgets of a scan."""
+        with self._write, self.engine.begin() as conn:
+            conn.execute(update(scans).where(scans.c.id == scan_id).values(budgets=dict(budgets)))
+
     def scans(self, limit: int = 50) -> list[dict[str, Any]]:
         """Recent scans, newest first, with finding counts by status."""
         with self.engine.connect() as conn:
