@@ -56,7 +56,8 @@ class OrgProvider:
         """One unit per account x service x region."""
         regions = [r for r in str(target.get("regions") or "ap-northeast-1").split(",") if r]
         services = [s for s in str(target.get("services") or "s3").split(",") if s]
-        payload = {k: target.get(k) for k in ("latency", "per_unit", "variant", "fail_units")}
+        defaults = {"latency": 0.0, "per_unit": 3, "variant": 0, "fail_units": ""}
+        payload = {k: target.get(k) if target.get(k) is not None else v for k, v in defaults.items()}
         for i in range(int(target.get("accounts") or 1)):
             for service in services:
                 for region in regions:
@@ -89,7 +90,7 @@ class OrgProvider:
             self._call(latency)
             if unit.label in str(unit.payload.get("fail_units") or "").split(","):
                 raise CollectionFailure("List", "AccessDenied (injected)")
-            for n in range(int(unit.payload.get("per_unit") or 0)):
+            for n in range(int(unit.payload["per_unit"])):
                 self._call(latency)
                 yield make_resource(unit, n, int(unit.payload.get("variant") or 0))
         finally:
