@@ -300,8 +300,8 @@ class Store:
     def scanned_scopes(self, scan_id: str) -> set[tuple[str, str]]:
         """(provider, scope) pairs a scan looked at (from its findings and errors)."""
         with self.engine.connect() as conn:
-            pairs = set(conn.execute(select(findings.c.provider, findings.c.scope).where(
-                findings.c.scan_id == scan_id).distinct()).tuples())
+            q = select(findings.c.provider, findings.c.scope).where(findings.c.scan_id == scan_id).distinct()
+            pairs: set[tuple[str, str]] = {(p, s) for p, s in conn.execute(q)}
             for d in conn.execute(select(collection_errors.c.data).where(collection_errors.c.scan_id == scan_id)).scalars():
                 pairs.add((d["provider"], d["scope"]))
             return pairs

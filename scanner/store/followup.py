@@ -86,7 +86,7 @@ def diff(store: Store, old: str, new: str) -> dict[str, Any]:
             out["still_failing"].append(_item(row, before))
     for items in out.values():
         items.sort(key=lambda r: (-Severity(r["severity"]).rank, r["check_id"], r["scope"], r["resource_id"]))
-    return {"old": old, "new": new, "counts": {k: len(v) for k, v in out.items()}, **out}
+    return {"old_scan": old, "new_scan": new, "counts": {k: len(v) for k, v in out.items()}, **out}
 
 
 def _item(row: Mapping[str, Any], before: Mapping[str, Any] | None, gone: bool = False) -> dict[str, Any]:
