@@ -79,7 +79,7 @@ def test_history_lists_scans_newest_first(two_scans) -> None:
 
 
 def test_followup_reports_fixed_still_failing_and_overdue_plans(two_scans) -> None:
-    url, (old, new) = two_scans
+    url, (old, _new) = two_scans
     store = open_store(url)
     before = followup(store, today=TODAY)
     still = [i for i in before["items"] if i["outcome"] == "still_failing"]
@@ -148,7 +148,7 @@ def test_plan_import_reports_every_bad_row_with_its_line_and_imports_nothing(two
         f"{fps[7]},dave,2027-01-31,someday,bad status\n"
         f'{fps[8]},"multi\nline",2027/02/30,open,bad day after a quoted newline\n'
     ).encode()
-    items, problems = read_plan_csv(data, store.known_fingerprints)
+    _items, problems = read_plan_csv(data, store.known_fingerprints)
     assert [p.split(":")[0] for p in problems] == ["line 3", "line 5", "line 6", "line 7"]
     assert "2027-13-01" in problems[0] or "month" in problems[0]
     assert "unknown fingerprint 'deadbeef'" in problems[1] and "someday" in problems[2]

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
 
 from scanner.runner import ScanOptions, execute
 from scanner.store import metadata, open_store
