@@ -63,6 +63,7 @@ class Evaluator:
     catalog: Catalog
     policy: Policy
     today: dt.date = field(default_factory=dt.date.today)
+    _contexts: dict[tuple[str, str], CheckContext] = field(default_factory=dict, repr=False)
 
     def evaluate(self, resource: Resource) -> list[Finding]:
         """Every finding for `resource` (disabled checks produce none)."""
@@ -73,8 +74,13 @@ class Evaluator:
         ]
 
     def context(self, c: Check, provider: str) -> CheckContext:
-        """Params (defaults with the policy's overrides) and policy values for a check."""
-        return CheckContext({**c.params, **self.policy.params.get(c.id, {})}, self.policy.for_provider(provider))
+        """Params (defaults with the policy's overrides) and policy values for a check, built once per pair."""
+        key = (c.id, provider)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = CheckContext({**c.params, **self.policy.params.get(c.id, {})}, self.policy.for_provider(provider))
+            self._contexts[key] = ctx
+        return ctx
 
     def evaluate_check(self, c: Check, resource: Resource) -> Finding:
         """One check on one resource, as a finding; a raising check becomes ERROR."""

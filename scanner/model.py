@@ -72,6 +72,8 @@ class Text:
 
     def format(self, **params: Any) -> Text:
         """Fill `{name}` placeholders in both languages; unknown names stay as written."""
+        if "{" not in self.ja and "{" not in self.en:
+            return self
         return Text(_safe_format(self.ja, params), _safe_format(self.en, params))
 
     def as_dict(self) -> dict[str, str]:
@@ -79,15 +81,21 @@ class Text:
         return {"ja": self.ja, "en": self.en}
 
 
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
+class _Params(dict[str, Any]):
+    """Placeholder values shown on demand; a missing name stays as written."""
+
+    def __getitem__(self, key: str) -> str:
+        if key in self.keys():
+            return _display(dict.__getitem__(self, key))
         return "{" + key + "}"
 
 
 def _safe_format(template: str, params: Mapping[str, Any]) -> str:
+    if "{" not in template:
+        return template
     try:
-        return template.format_map(_Missing({k: _display(v) for k, v in params.items()}))
-    except (ValueError, IndexError):
+        return template.format_map(_Params(params))
+    except (ValueError, IndexError, AttributeError):
         return template
 
 
