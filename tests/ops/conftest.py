@@ -77,14 +77,14 @@ class Workers:
         self.queue, self.log_dir, self.env = queue, log_dir, env
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, n: int = 1) -> list[subprocess.Popen[bytes]]:
-        """Start n workers."""
+    def start(self, n: int = 1, visibility: int = 600) -> list[subprocess.Popen[bytes]]:
+        """Start n workers; a task taken by a lost worker is delivered again after `visibility` seconds."""
         started = []
         for _ in range(n):
             log = (self.log_dir / f"worker-{len(self.procs)}.log").open("wb")
             proc = subprocess.Popen(
                 [sys.executable, "-m", "scanner.cli", "worker", "--queue", self.queue, "--loglevel", "INFO",
-                 "--visibility-timeout", "4"],
+                 "--visibility-timeout", str(visibility)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
             self.procs.append(proc)
             started.append(proc)
