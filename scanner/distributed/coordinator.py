@@ -37,6 +37,21 @@ def group_units(units: list[WorkUnit], split_units: int = SPLIT_UNITS) -> dict[s
     return out
 
 
+def narrow_target(provider: Provider, target: Mapping[str, Any], scope: str) -> dict[str, Any]:
+    """The target of one task: restricted to its scope, so a worker plans one scope, not the organization.
+
+    A provider may implement `narrow(target, scope)`; otherwise a string option `accounts` (scope ids to
+    restrict to, as the AWS provider has) is set to the scope. Else the whole target is planned again.
+    """
+    narrow = getattr(provider, "narrow", None)
+    if callable(narrow):
+        return dict(narrow(target, scope))
+    for param in getattr(provider, "options", []):
+        if getattr(param, "name", None) == "accounts" and getattr(param.type, "name", "") == "text":
+            return {**target, "accounts": scope}
+    return dict(target)
+
+
 def _policy_payload(options: ScanOptions) -> tuple[str | None, Any]:
     if options.policy_data is not None:
         return options.policy, options.policy_data
@@ -85,7 +100,8 @@ def start_distributed(jobs: list[tuple[Provider, Mapping[str, Any]]], options: S
                 continue
             payload = {
                 "scan_id": scan_id, "store": options.store, "key": key, "labels": labels, "index": index,
-                "provider": provider.name, "target": _jsonable(target), "policy_path": policy_path,
+                "provider": provider.name, "target": _jsonable(narrow_target(provider, target, _scope_of(key))),
+                "policy_path": policy_path,
                 "policy_data": policy_data, "framework": options.framework, "seen_at": started_at,
                 "workers": options.workers, "scope_concurrency": options.scope_concurrency,
                 "service_concurrency": options.service_concurrency,
@@ -98,6 +114,10 @@ def start_distributed(jobs: list[tuple[Provider, Mapping[str, Any]]], options: S
         maybe_finish(store, scan_id)
     store.close()
     return scan_id
+
+
+def _scope_of(key: str) -> str:
+    return key.split("/", 1)[1].split("@", 1)[0]
 
 
 def _jsonable(target: Mapping[str, Any]) -> dict[str, Any]:
