@@ -153,13 +153,11 @@ class ScanConfig:
         """(provider, target) pairs and their descriptions, for every target (or those of `groups`)."""
         jobs: list[tuple[Provider, dict[str, Any]]] = []
         names: list[str] = []
-        providers: dict[str, Provider] = {}
         for t in self.targets:
             if groups and t.group not in groups:
                 continue
-            provider = providers.get(t.provider) or load_provider(t.provider)
-            providers[t.provider] = provider
-            jobs.append((provider, dict(t.options)))
+            # one provider instance per target: its state (sessions, scopes, API call counter) is the target's
+            jobs.append((load_provider(t.provider), dict(t.options)))
             names.append(f"{t.provider}:{t.name}")
         if not jobs:
             raise ConfigError(f"no target in group(s) {', '.join(groups)}", str(self.path), yamlfile.line_of(self.lines, "targets"))
