@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 EXTRA = "fakeorg=tests.ops.orgfake:OrgProvider"
 

@@ -3,7 +3,7 @@ and schedules. Validated on load; every error names the file and line and exits 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -71,8 +71,8 @@ class _Outputs(BaseModel):
 
 class _Budgets(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    per_scope: int = Field(0, ge=0)
-    per_service: int = Field(0, ge=0)
+    per_scope: int = Field(default=0, ge=0)
+    per_service: int = Field(default=0, ge=0)
 
 
 class _Distributed(BaseModel):
@@ -102,7 +102,7 @@ class _ConfigFile(BaseModel):
     policy: str | dict[str, Any] | None = None
     outputs: _Outputs = _Outputs()
     store: str | None = None
-    workers: int = Field(16, ge=1, le=256)
+    workers: int = Field(default=16, ge=1, le=256)
     budgets: _Budgets = _Budgets()
     distributed: _Distributed = _Distributed()
     schedules: list[_Schedule] = []
@@ -149,9 +149,9 @@ class ScanConfig:
             queue=self.spec.distributed.queue,
         )
 
-    def jobs(self, groups: Sequence[str] = ()) -> tuple[list[tuple[Provider, dict[str, Any]]], list[str]]:
+    def jobs(self, groups: Sequence[str] = ()) -> tuple[list[tuple[Provider, Mapping[str, Any]]], list[str]]:
         """(provider, target) pairs and their descriptions, for every target (or those of `groups`)."""
-        jobs: list[tuple[Provider, dict[str, Any]]] = []
+        jobs: list[tuple[Provider, Mapping[str, Any]]] = []
         names: list[str] = []
         for t in self.targets:
             if groups and t.group not in groups:

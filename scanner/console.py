@@ -77,8 +77,10 @@ def print_summary(result: ScanResult, lang: str, out: Path, formats: Sequence[st
         echo(f"{t['calls']}: " + "  ".join(f"{k}={v}" for k, v in sorted(result.api_calls.items())))
     if result.budgets:
         b = result.budgets
-        echo(f"{t['budget']}: per scope {b.get('per_scope') or '-'} (peak {b.get('peak_scope', 0)}), "
-             f"per service {b.get('per_service') or '-'} (peak {b.get('peak_service', 0)})")
+        peak_scope = f" (peak {b['peak_scope']})" if "peak_scope" in b else ""
+        peak_service = f" (peak {b['peak_service']})" if "peak_service" in b else ""
+        echo(f"{t['budget']}: per scope {b.get('per_scope') or '-'}{peak_scope}, "
+             f"per service {b.get('per_service') or '-'}{peak_service}")
     expired = [e for e in result.policy.get("exceptions", []) if e.get("expired")]
     if expired:
         echo(f"-- {t['expired']} ({len(expired)}) --")

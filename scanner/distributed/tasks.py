@@ -137,7 +137,8 @@ def maybe_finish(store: Any, scan_id: str) -> bool:
 def register(app: Any) -> None:
     """Register the govscan tasks on `app`."""
 
-    @app.task(name="govscan.scan_scope", bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+    @app.task(name="govscan.scan_scope", bind=True, acks_late=True, reject_on_worker_lost=True,  # type: ignore[untyped-decorator]
+              max_retries=5)
     def scan_scope_task(self: Any, payload: dict[str, Any]) -> dict[str, Any]:
         try:
             return scan_scope(payload)
@@ -148,7 +149,8 @@ def register(app: Any) -> None:
                 return {"key": payload["key"], "failed": True}
             raise self.retry(exc=exc, countdown=min(60, 2 ** retries)) from None
 
-    @app.task(name="govscan.scan_config", bind=True, acks_late=True, reject_on_worker_lost=True)
+    @app.task(name="govscan.scan_config", bind=True, acks_late=True,  # type: ignore[untyped-decorator]
+              reject_on_worker_lost=True)
     def scan_config_task(self: Any, config_path: str, groups: list[str]) -> str:
         from scanner.config import load_config
         from scanner.distributed.coordinator import start_distributed

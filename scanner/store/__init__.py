@@ -255,7 +255,8 @@ class Store:
         if self.dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as upsert
 
-            greatest, least = func.greatest, func.least
+            greatest: Any = func.greatest
+            least: Any = func.least
         else:
             from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
 

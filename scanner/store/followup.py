@@ -66,14 +66,14 @@ def diff(store: Store, old: str, new: str) -> dict[str, Any]:
     scanned = store.scanned_scopes(new)
     out: dict[str, list[dict[str, Any]]] = {"new": [], "fixed": [], "still_failing": [], "changed_severity": [],
                                             "not_rescanned": []}
-    for fp, row in b.items():
+    for fp, new_row in b.items():
         before = a.get(fp)
-        if row["status"] == Status.FAIL and (before is None or before["status"] != Status.FAIL):
-            out["new"].append(_item(row, before))
+        if new_row["status"] == Status.FAIL and (before is None or before["status"] != Status.FAIL):
+            out["new"].append(_item(new_row, before))
     for fp, before in a.items():
         if before["status"] != Status.FAIL:
             continue
-        row = b.get(fp)
+        row: dict[str, Any] | None = b.get(fp)
         if row is not None and row["status"] == Status.FAIL:
             out["still_failing"].append(_item(row, before))
             if row["severity"] != before["severity"]:
