@@ -118,6 +118,41 @@ def collect_kms(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
         yield kms.normalize_key(asset, why if why is not None else (name in public or kms.key_ring_of(name) in public))
 
 
+def collect_logging(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
+    """Log buckets and sinks; sinks into Cloud Storage or BigQuery wait for one listing that resolves their location."""
+    held: list[tuple[Asset, str]] = []
+    found: dict[str, list[str]] = {}
+    for asset in lister.assets(unit.scope, "RESOURCE", [logs.SINK, logs.BUCKET]):
+        if asset.get("assetType") == logs.BUCKET:
+            yield logs.normalize_log_bucket(asset)
+            continue
+        target = logs.destination_asset(str(data(asset).get("destination") or ""))
+        if target is None:
+            yield logs.normalize_sink(asset)
+        else:
+            held.append((asset, target))
+    if not held:
+        return
+    wanted = {target for _, target in held}
+
+    def note(asset: Asset) -> None:
+        name = str(asset.get("name"))
+        if name in wanted:
+            if asset.get("assetType") == storage.BUCKET:
+                location, copies = storage.placement(asset)
+                found[name] = [str(c) for c in copies] or [str(location)]
+            else:
+                found[name] = [str(bigquery.normalize_dataset(asset).location)]
+
+    error = _side(lister, unit, "RESOURCE", [storage.BUCKET, bigquery.DATASET], note)
+    if error:
+        yield error
+    for asset, target in held:
+        resolved: list[str] | Unknown = found.get(target) or Unknown(
+            _why(error).reason if error else f"{target} is not in the scanned scope", "logging")  # type: ignore[union-attr]
+        yield logs.normalize_sink(asset, resolved)
+
+
 def collect_projects(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     """Location guardrails as they stream, then every project with its inherited guardrail and audit config."""
     tree = Hierarchy(unit.scope)
@@ -202,7 +237,7 @@ SERVICES: dict[str, tuple[tuple[str, ...], Collector]] = {
     "sql": (("database.instance",), collect_sql),
     "bigquery": (("analytics.dataset",), _simple({bigquery.DATASET: bigquery.normalize_dataset})),
     "kms": (("kms.key",), collect_kms),
-    "logging": (("log.sink", "log.store"), _simple({logs.SINK: logs.normalize_sink, logs.BUCKET: logs.normalize_log_bucket})),
+    "logging": (("log.sink", "log.store"), collect_logging),
     "artifactregistry": (("container.registry",), _simple({services.REPOSITORY: services.normalize_repository})),
     "pubsub": (("messaging.topic",), _simple({services.TOPIC: services.normalize_topic})),
     "container": (("kubernetes.cluster",), _simple({services.CLUSTER: services.normalize_cluster})),
