@@ -94,11 +94,11 @@ def collect_sql(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
             pending[sql.replica_key(str(d.get("project") or ""), str(d.get("name") or ""))] = (asset, replicas)
         else:
             yield sql.normalize_instance(asset)
-    for key, (asset, replicas) in pending.items():
-        found = regions.get(key, [])
+    for key, (primary, replicas) in pending.items():
+        found: list[str | Unknown] = list(regions.get(key, []))
         missing = len(replicas) - len(found)
-        locations = found + [Unknown("replica outside the scanned scope", "cloudsql")] * max(missing, 0)  # type: ignore[list-item]
-        yield sql.normalize_instance(asset, locations)
+        found += [Unknown("replica outside the scanned scope", "cloudsql")] * max(missing, 0)
+        yield sql.normalize_instance(primary, found)
 
 
 def collect_kms(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
@@ -147,10 +147,11 @@ def collect_logging(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     error = _side(lister, unit, "RESOURCE", [storage.BUCKET, bigquery.DATASET], note)
     if error:
         yield error
-    for asset, target in held:
+    for sink, target in held:
+        why = _why(error)
         resolved: list[str] | Unknown = found.get(target) or Unknown(
-            _why(error).reason if error else f"{target} is not in the scanned scope", "logging")  # type: ignore[union-attr]
-        yield logs.normalize_sink(asset, resolved)
+            why.reason if why else f"{target} is not in the scanned scope", "logging")
+        yield logs.normalize_sink(sink, resolved)
 
 
 def collect_projects(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
