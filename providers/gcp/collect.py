@@ -150,7 +150,7 @@ def collect_logging(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     for sink, target in held:
         why = _why(error)
         resolved: list[str] | Unknown = found.get(target) or Unknown(
-            why.reason if why else f"{target} is not in the scanned scope", "logging")
+            why.reason if why is not None else f"{target} is not in the scanned scope", "logging")
         yield logs.normalize_sink(sink, resolved)
 
 
