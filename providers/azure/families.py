@@ -163,8 +163,10 @@ def collect_keyvault(clients: Clients, subs: Sequence[str], payload: Mapping[str
         errors: list[CollectionError] = []
         listed = _detail(clients, row, *keyvault.KEYS, "keyvault", errors)
         keys = listed if isinstance(listed, Unknown) else list(listed.get("value") or [])
+        found = _detail(clients, row, *keyvault.DIAGNOSTICS, "keyvault", errors)
+        settings = found if isinstance(found, Unknown) else list(found.get("value") or [])
         yield from errors
-        yield _guard("keyvault", row, keyvault.normalize_vault, row, keys)
+        yield _guard("keyvault", row, keyvault.normalize_vault, row, keys, settings)
 
 
 def collect_web(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
