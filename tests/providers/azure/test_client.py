@@ -33,3 +33,11 @@ def test_endpoint_from_option_or_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert Settings.from_target({"endpoint": "https://management.example"}).endpoint == "https://management.example"
     monkeypatch.delenv("GOVSCAN_AZURE_ENDPOINT")
     assert Settings.from_target({}).endpoint == "https://management.azure.com"
+
+
+def test_default_credential_is_built_for_a_tenant_without_calling_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    from providers.azure.client import credential
+
+    monkeypatch.delenv("GOVSCAN_AZURE_ANONYMOUS", raising=False)
+    chosen = credential(Settings(tenant="11111111-1111-1111-1111-111111111111"))
+    assert type(chosen).__name__ == "DefaultAzureCredential"  # built only; get_token is never called here
