@@ -119,7 +119,7 @@ def run_scan(endpoint: str, out: Path, workers: int, regions: str | None) -> tup
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan is the only child waited for so far
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if done.returncode not in (0, 1, 3):
+    if done.returncode not in (0, 1, 3) or not (out / "govscan.json").exists():
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"scan failed with exit code {done.returncode}")
     report = json.loads((out / "govscan.json").read_text(encoding="utf-8"))
