@@ -75,6 +75,16 @@ def seed(endpoint: str, total: int) -> int:
             jobs += [(kind, region, i) for i in range(max(1, round(per_region * share)))]
 
     def make(job: tuple[str, str, int]) -> None:
+        for attempt in range(5):  # moto_server sometimes answers 500 under concurrent writes
+            try:
+                create(job)
+                return
+            except Exception:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    def create(job: tuple[str, str, int]) -> None:
         kind, region, i = job
         if kind == "security_group":
             client("ec2", region).create_security_group(GroupName=f"sg-{i}", Description="bench")
@@ -95,7 +105,7 @@ def seed(endpoint: str, total: int) -> int:
         elif kind == "key":
             client("kms", region).create_key(Description=f"k{i}")
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(make, jobs))
     return len(jobs)
 
