@@ -162,7 +162,8 @@ def _handler(server: FakeAssetServer) -> type[BaseHTTPRequestHandler]:
             if server.page_cap:
                 size = min(size, server.page_cap)
             server.log({"method": "GET", "parent": parent, "content_type": content, "asset_types": types,
-                        "page_token": token, "page_size": size})
+                        "page_token": token, "page_size": size,
+                        "authorization": self.headers.get("Authorization", "")})
             fault = server.fault_for(parent, content, types)
             if fault is not None and self._inject(fault, parent, content, types, token, size):
                 return
