@@ -62,7 +62,7 @@
     }
   };
   var state = {
-    lang: D.lang === 'en' ? 'en' : 'ja', tab: 'overview', page: 0, sort: null, desc: false, selected: -1,
+    lang: D.lang === 'en' ? 'en' : 'ja', tab: 'overview', page: 0, sort: null, desc: false, selected: -1, fw: '',
     f: {status: '', severity: '', category: '', provider: '', scope: '', framework: '', q: ''}
   };
   var view = null;        // indexes of the rows that pass the filters, in display order
@@ -415,7 +415,19 @@
 
   function frameworksSection() {
     var box = el('section', {id: 'frameworks'});
+    var sb = el('tbody');
     D.frameworks.forEach(function (fw) {
+      var tr = el('tr', {cls: 'row' + (state.fw === fw.id ? ' selected' : ''), 'data-summary': fw.id},
+        el('td', {text: fw.id}), el('td', {text: fw.title[state.lang]}), el('td', {text: fw.edition || '—'}),
+        el('td', {text: fw.relation ? t(fw.relation) : '—'}),
+        el('td', null, fw.percent + '% (' + fw.covered + '/' + fw.total + ') ', coverageBar(fw.percent)));
+      tr.addEventListener('click', function () { state.fw = state.fw === fw.id ? '' : fw.id; draw(); });
+      sb.appendChild(tr);
+    });
+    box.appendChild(el('div', {cls: 'panel'}, el('table', {id: 'frameworks-summary'}, el('thead', null, el('tr', null,
+      el('th', {text: t('framework')}), el('th', {text: t('titleCol')}), el('th', {text: t('edition')}),
+      el('th', {text: t('relation')}), el('th', {text: t('coverage')}))), sb)));
+    D.frameworks.filter(function (fw) { return !state.fw || state.fw === fw.id; }).forEach(function (fw) {
       var p = el('div', {cls: 'panel framework', 'data-framework': fw.id});
       p.appendChild(el('h2', {text: fw.title[state.lang] + ' (' + fw.id + ')'}));
       p.appendChild(el('p', null, t('edition') + ': ' + (fw.edition || '—') + ' · ' + t('relation') + ': ' +
