@@ -248,6 +248,7 @@ class Finding:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     muted_reason: str | None = None
+    baselined: bool = False  # in the --baseline file: reported, but not counted for --fail-on
 
     def sort_key(self) -> tuple[int, int, str, str, str]:
         """Most urgent first: status, severity, then check and resource."""
@@ -293,6 +294,7 @@ class ScanResult:
 
     tool: str = "govscan"
     version: str = ""
+    scan_id: str = ""
     started_at: str = ""
     finished_at: str = ""
     complete: bool = True
@@ -305,6 +307,7 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)
     api_calls: dict[str, int] = field(default_factory=dict)
     incomplete_reasons: list[str] = field(default_factory=list)
+    budgets: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Number of findings per status."""
