@@ -200,4 +200,5 @@ def redact(result: ScanResult, redactor: Redactor | None = None) -> ScanResult:
         timings={text(k): v for k, v in result.timings.items()},
         api_calls={text(k): v for k, v in result.api_calls.items()},
         incomplete_reasons=[text(x) for x in result.incomplete_reasons],
+        budgets=r.data(dict(result.budgets)),
     )
