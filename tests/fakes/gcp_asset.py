@@ -57,6 +57,7 @@ class Fault:
     parent: str | None = None
     content: str | None = None
     asset_type: str | None = None
+    asset_types: tuple[str, ...] | None = None  # exactly these asset types, in order
     times: int | None = None
     retry_after: float = 1.0
     delay: float = 2.0
@@ -67,7 +68,8 @@ class Fault:
         if self.times is not None and self.fired >= self.times:
             return False
         return ((self.parent is None or parent == self.parent) and (self.content is None or content == self.content)
-                and (self.asset_type is None or self.asset_type in types))
+                and (self.asset_type is None or self.asset_type in types)
+                and (self.asset_types is None or tuple(types) == self.asset_types))
 
 
 @dataclass
