@@ -29,6 +29,7 @@ def finding_record(f: Finding, lang: str) -> dict[str, Any]:
         "origin": f.origin.as_dict(),
         "evidence": dict(f.evidence),
         "muted_reason": f.muted_reason,
+        **({"baselined": True} if f.baselined else {}),
     }
 
 

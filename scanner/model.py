@@ -248,6 +248,7 @@ class Finding:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
     muted_reason: str | None = None
+    baselined: bool = False  # in the --baseline file: reported, but not counted for --fail-on
 
     def sort_key(self) -> tuple[int, int, str, str, str]:
         """Most urgent first: status, severity, then check and resource."""

@@ -21,6 +21,8 @@ from scanner.errors import UsageError
 from scanner.model import CollectionError, Finding, ScanResult, Severity, Status, utcnow
 from scanner.plugins import FILE_NAMES, Provider, load_writer, report_names
 from scanner.policy import Policy, load_policy
+from scanner.redact import redact
+from scanner.split import scope_token, split_by_scope, summary
 from scanner.spool import Spool, read_spool
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -83,6 +85,11 @@ def execute(
     if options.lang not in ("ja", "en"):
         raise UsageError("--lang must be ja or en")
     catalog, policy = load_inputs(options)
+    baseline = None
+    if options.baseline:  # read before scanning: a malformed baseline fails fast (exit 2)
+        from scanner.baseline import load_baseline
+
+        baseline = load_baseline(options.baseline)
     out = Path(options.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     if options.distributed:
@@ -91,9 +98,22 @@ def execute(
         result = run_distributed(jobs, options, list(targets), catalog, policy)
     else:
         result = run_local(jobs, options, list(targets), catalog, policy, out)
+    if baseline is not None:
+        from scanner.baseline import apply_baseline
+
+        result = apply_baseline(result, baseline)
     if transform is not None:
         result = transform(result)
+    if options.write_baseline:
+        from scanner.baseline import write_baseline
+
+        write_baseline(options.write_baseline, result)
+    if options.redact:
+        # before any writer runs, so every format (and the split reports) gets the same masking
+        result = redact(result)
     write_reports(result, formats, out, options)
+    if options.split_by == "scope":
+        write_split(result, formats, out, options)
     if not options.quiet:
         print_summary(result, options.lang, out, formats, fail_on=options.fail_on)
     return exit_code(result, options)
@@ -221,10 +241,28 @@ def write_reports(result: ScanResult, formats: Sequence[str], out: Path, options
     return written
 
 
+def write_split(result: ScanResult, formats: Sequence[str], out: Path, options: ScanOptions) -> list[Path]:
+    """With several scopes: one report set per scope in `by-scope/<token>/`, and `summary.json`."""
+    parts = split_by_scope(result)
+    if len(parts) < 2:
+        return []
+    folders: dict[str, str] = {}
+    written = []
+    for scope, part in parts.items():
+        token = scope_token(scope)
+        folders[scope] = f"by-scope/{token}"
+        folder = out / "by-scope" / token
+        folder.mkdir(parents=True, exist_ok=True)
+        written += write_reports(part, formats, folder, options)
+    path = out / "summary.json"
+    path.write_text(dump_json(summary(parts, folders)) + "\n", encoding="utf-8")
+    return [*written, path]
+
+
 def failing(findings: Sequence[Finding], fail_on: str) -> list[Finding]:
     """Findings at or above the `fail_on` severity that fail."""
     threshold = Severity(fail_on).rank
-    return [f for f in findings if f.status is Status.FAIL and f.severity.rank >= threshold]
+    return [f for f in findings if f.status is Status.FAIL and f.severity.rank >= threshold and not f.baselined]
 
 
 def exit_code(result: ScanResult, options: ScanOptions) -> int:

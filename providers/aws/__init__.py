@@ -96,6 +96,7 @@ class AwsProvider:
         self.meter = Meter()
         self._scopes: dict[str, Scope] = {}
         self._failed: dict[str, CollectionFailure] = {}
+        self._pending: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -105,8 +106,9 @@ class AwsProvider:
 
     def plan(self, target: Mapping[str, Any]) -> Iterable[WorkUnit]:
         """Resolve the caller's account, the enabled regions and (with --org-role) the member accounts."""
-        from providers.aws.calls import Failed, call, pages, required
+        from providers.aws.calls import Failed, call, required
         from providers.aws.organizations import member_accounts
+        from providers.aws.session import enabled_regions
 
         settings = Settings(profile=target.get("profile"), max_attempts=int(target.get("max_attempts") or 5),
                             read_timeout=float(target.get("timeout") or 30.0),
@@ -115,14 +117,17 @@ class AwsProvider:
         home = Scope("", session, settings, ())
         identity = required(home.client("sts", HOME_REGION), "get_caller_identity")
         account_id = str(identity["Account"])
+        described = call(home.client("ec2", HOME_REGION), "describe_regions", AllRegions=True)
+        enabled = enabled_regions(described)
         regions = _csv(target.get("regions"))
         if not regions:
-            regions = sorted(r["RegionName"] for r in pages(home.client("ec2", HOME_REGION), "describe_regions", "Regions",
-                                                            AllRegions=True)
-                             if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in"))
+            if isinstance(described, Failed):
+                raise CollectionFailure(described.operation, f"{described.code}: {described.message} (pass --regions)")
+            regions = list(enabled)
         wanted = set(_csv(target.get("accounts")))
         role = target.get("org_role")
         scopes: dict[str, Scope | CollectionFailure] = {}
+        management = Scope(account_id, session, settings, tuple(regions))
         if role:
             org = home.client("organizations", GLOBAL)
             sts = home.client("sts", HOME_REGION)
@@ -131,7 +136,7 @@ class AwsProvider:
                 if wanted and member_id not in wanted:
                     continue
                 if member_id == account_id:
-                    scopes[member_id] = Scope(member_id, session, settings, tuple(regions))
+                    scopes[member_id] = management
                     continue
                 assumed = call(sts, "assume_role", RoleArn=f"arn:aws:iam::{member_id}:role/{role}",
                                RoleSessionName="govscan", DurationSeconds=3600)
@@ -139,19 +144,22 @@ class AwsProvider:
                     scopes[member_id] = CollectionFailure(assumed.operation, f"{assumed.code}: {assumed.message}")
                     continue
                 member_session = new_session(settings, self.meter, assumed["Credentials"])
-                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions))
+                scopes[member_id] = Scope(member_id, member_session, settings, tuple(regions), management)
         else:
             if wanted and account_id not in wanted:
                 raise UsageError(f"--accounts does not include the caller's account {account_id}; "
                                  "use --org-role to scan other accounts")
-            scopes[account_id] = Scope(account_id, session, settings, tuple(regions))
+            scopes[account_id] = management
         for scope_id, scope in scopes.items():
             with self._lock:
                 if isinstance(scope, CollectionFailure):
                     self._failed[scope_id] = scope
                 else:
                     self._scopes[scope_id] = scope
-            yield from self._units(scope_id, regions, failed=isinstance(scope, CollectionFailure))
+            units = list(self._units(scope_id, regions, failed=isinstance(scope, CollectionFailure)))
+            with self._lock:
+                self._pending[scope_id] = self._pending.get(scope_id, 0) + len(units)
+            yield from units
 
     def _units(self, scope: str, regions: list[str], failed: bool) -> Iterator[WorkUnit]:
         if failed:
@@ -166,8 +174,14 @@ class AwsProvider:
         if unit.scope in self._failed:
             raise self._failed[unit.scope]
         scope = self._scopes[unit.scope]
-        for collector in _collectors(unit.service):
-            yield from collector(scope, unit.region)
+        try:
+            for collector in _collectors(unit.service):
+                yield from collector(scope, unit.region)
+        finally:
+            with self._lock:
+                self._pending[unit.scope] = left = self._pending.get(unit.scope, 1) - 1
+            if left <= 0 and scope.management is not None:
+                scope.release()  # a member account is finished; the management scope serves the others
 
 
 provider = AwsProvider

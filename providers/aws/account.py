@@ -10,7 +10,7 @@ from typing import Any
 from providers.aws import identity, logs, organizations, storage
 from providers.aws.calls import Failed, Reply, call
 from providers.aws.normalize import fact, resource
-from providers.aws.session import GLOBAL, JAPAN, Scope
+from providers.aws.session import GLOBAL, HOME_REGION, JAPAN, Scope, enabled_regions
 from scanner.model import CollectionError, Resource, Unknown
 
 KINDS = ("account", "policy.guardrail")
@@ -46,6 +46,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         password = call(iam, "get_account_password_policy")
         contact = call(scope.client("account", "us-east-1"), "get_alternate_contact", AlternateContactType="SECURITY")
         pab = storage.account_public_access_block(scope)
+        regions_reply = call(scope.client("ec2", HOME_REGION), "describe_regions", AllRegions=True)
         guardrails, org_facts, org_failures = organizations.guardrails(scope)
         trails = [t for r, replies in per_region.items() if not isinstance(replies["trails"], Failed)
                   for t in replies["trails"].get("trailList", []) if t.get("HomeRegion", r) == r]
@@ -55,7 +56,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         for reply in replies.values():
             if isinstance(reply, Failed) and reply.code not in _ABSENT_CODES:
                 yield scope.error(_service(reply), region_name, reply, ("account",))
-    for reply in (summary, password, pab, report, contact, *org_failures):
+    for reply in (summary, password, pab, report, contact, regions_reply, *org_failures):
         if isinstance(reply, Failed) and reply.code not in _ABSENT_CODES:
             yield scope.error(_service(reply), GLOBAL, reply, ("account",))
     yield from organizations.iter_guardrails(guardrails)
@@ -68,7 +69,7 @@ def collect_account(scope: Scope, region: str) -> Iterator[Resource | Collection
         "storage.public_access_block": fact(pab, lambda r: all(
             r["PublicAccessBlockConfiguration"].get(k) is True for k in storage._PAB_KEYS),
             {"NoSuchPublicAccessBlockConfiguration": False}),
-        "regions.enabled": list(scope.regions),
+        "regions.enabled": enabled_regions(regions_reply),
         "security_contact.present": fact(contact, lambda r: bool(r.get("AlternateContact", {}).get("EmailAddress")),
                                          {"ResourceNotFoundException": False}),
     }

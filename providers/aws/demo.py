@@ -87,6 +87,9 @@ def seed(mk: MakeClient) -> dict[str, str]:
     kms.enable_key_rotation(KeyId=cmk)
     ids["cmk"] = cmk
     kms.create_key(Description="no-rotation")
+    public_policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Anyone", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*"}]})
+    kms.create_key(Description="public-key", Policy=public_policy)
     mrk = kms.create_key(Description="multi-region", MultiRegion=True)["KeyMetadata"]["KeyId"]
     kms.enable_key_rotation(KeyId=mrk)
     kms.replicate_key(KeyId=mrk, ReplicaRegion="us-west-2")
@@ -143,6 +146,8 @@ def _seed_ec2(mk: MakeClient, cmk_arn: str, ids: dict[str, str]) -> None:
     ec2.authorize_security_group_ingress(GroupId=safe_sg, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
     ids["open_sg"], ids["safe_sg"] = open_sg, safe_sg
+    all_sg = ec2.create_security_group(GroupName="open-all", Description="everything from anywhere", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=all_sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     plain = ec2.create_volume(AvailabilityZone=TOKYO + "a", Size=8, Encrypted=False)["VolumeId"]
     ids["plain_volume"] = plain
     ids["cmk_volume"] = ec2.create_volume(AvailabilityZone=TOKYO + "a", Size=8, Encrypted=True, KmsKeyId=cmk_arn)["VolumeId"]
@@ -155,6 +160,10 @@ def _seed_ec2(mk: MakeClient, cmk_arn: str, ids: dict[str, str]) -> None:
     v2 = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
                            MetadataOptions={"HttpTokens": "required"})["Instances"][0]["InstanceId"]
     ids["imdsv1_instance"], ids["imdsv2_instance"] = v1, v2
+    subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"][0]["SubnetId"]
+    ids["private_instance"] = ec2.run_instances(
+        ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro", MetadataOptions={"HttpTokens": "required"},
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "AssociatePublicIpAddress": False}])["Instances"][0]["InstanceId"]
     ids["foreign_volume"] = mk("ec2", "us-east-1").create_volume(AvailabilityZone="us-east-1a", Size=8)["VolumeId"]
 
 
@@ -164,6 +173,9 @@ def _seed_identity(mk: MakeClient) -> None:
     iam.create_user(UserName="alice")
     iam.create_login_profile(UserName="alice", Password="Correct-horse-1")
     iam.create_access_key(UserName="alice")
+    iam.create_access_key(UserName="alice")
+    iam.create_user(UserName="carol-ci")
+    iam.create_access_key(UserName="carol-ci")
     admin = iam.create_policy(PolicyName="FullAdmin", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
     iam.attach_user_policy(UserName="alice", PolicyArn=admin)
@@ -198,6 +210,8 @@ def _seed_logging(mk: MakeClient) -> None:
     logs.create_log_group(logGroupName="/gov/app", kmsKeyId=f"arn:aws:kms:{TOKYO}:{ACCOUNT}:key/demo")
     logs.put_retention_policy(logGroupName="/gov/app", retentionInDays=400)
     logs.create_log_group(logGroupName="/gov/debug")
+    logs.create_log_group(logGroupName="/gov/short")
+    logs.put_retention_policy(logGroupName="/gov/short", retentionInDays=30)
 
 
 def _seed_data(mk: MakeClient, cmk_arn: str) -> None:
@@ -205,7 +219,7 @@ def _seed_data(mk: MakeClient, cmk_arn: str) -> None:
     common = {"DBInstanceClass": "db.t3.micro", "Engine": "postgres", "MasterUsername": "govadmin",
               "MasterUserPassword": "not-a-secret-1", "AllocatedStorage": 20}
     rds.create_db_instance(DBInstanceIdentifier="db-public", PubliclyAccessible=True, StorageEncrypted=False,
-                           BackupRetentionPeriod=0, MultiAZ=False, **common)
+                           BackupRetentionPeriod=0, MultiAZ=False, AutoMinorVersionUpgrade=False, **common)
     rds.create_db_instance(DBInstanceIdentifier="db-private", PubliclyAccessible=False, StorageEncrypted=True,
                            KmsKeyId=cmk_arn, BackupRetentionPeriod=14, MultiAZ=True, DeletionProtection=True, **common)
     geo = rds.create_db_instance(DBInstanceIdentifier="db-geo", StorageEncrypted=True, KmsKeyId=cmk_arn,
@@ -222,11 +236,12 @@ def _seed_data(mk: MakeClient, cmk_arn: str) -> None:
     mk("dynamodb", "us-east-1").create_table(TableName="orders", **table)
     backup = mk("backup", TOKYO)
     backup.create_backup_vault(BackupVaultName="gov-vault")
-    for name, target in (("daily-jp", f"arn:aws:backup:{OSAKA}:{ACCOUNT}:backup-vault:gov-dr"),
-                         ("dr-abroad", f"arn:aws:backup:us-east-1:{ACCOUNT}:backup-vault:dr")):
+    for name, target, days in (("daily-jp", f"arn:aws:backup:{OSAKA}:{ACCOUNT}:backup-vault:gov-dr", 35),
+                               ("dr-abroad", f"arn:aws:backup:us-east-1:{ACCOUNT}:backup-vault:dr", 35),
+                               ("short-keep", f"arn:aws:backup:{OSAKA}:{ACCOUNT}:backup-vault:gov-dr", 1)):
         backup.create_backup_plan(BackupPlan={"BackupPlanName": name, "Rules": [{
             "RuleName": "daily", "TargetBackupVaultName": "gov-vault", "ScheduleExpression": "cron(0 5 * * ? *)",
-            "Lifecycle": {"DeleteAfterDays": 35}, "CopyActions": [{"DestinationBackupVaultArn": target}]}]})
+            "Lifecycle": {"DeleteAfterDays": days}, "CopyActions": [{"DestinationBackupVaultArn": target}]}]})
 
 
 def _seed_edge(mk: MakeClient, ids: dict[str, str]) -> None:
@@ -235,6 +250,16 @@ def _seed_edge(mk: MakeClient, ids: dict[str, str]) -> None:
         "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "gov-data.s3.amazonaws.com",
                                               "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "MinTTL": 0,
+                                 "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
+    mk("cloudfront", "us-east-1").create_distribution(DistributionConfig={
+        "CallerReference": "demo-waf", "Comment": "behind WAF", "Enabled": True,
+        "WebACLId": f"arn:aws:wafv2:us-east-1:{ACCOUNT}:global/webacl/gov/0a1b2c3d",
+        "ViewerCertificate": {"ACMCertificateArn": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/demo",
+                              "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"},
+        "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "gov-data.s3.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "redirect-to-https", "MinTTL": 0,
                                  "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
                                  "TrustedSigners": {"Enabled": False, "Quantity": 0}}})
     lam = mk("lambda", TOKYO)
@@ -254,13 +279,16 @@ def _seed_edge(mk: MakeClient, ids: dict[str, str]) -> None:
     ec2 = mk("ec2", TOKYO)
     subnets = [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]][:2]
     elb = mk("elbv2", TOKYO)
-    for name, action in (("alb-http", {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}),
-                         ("alb-redirect", {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
-                                                                                   "StatusCode": "HTTP_301"}})):
-        lb = elb.create_load_balancer(Name=name, Subnets=subnets, Scheme="internet-facing", Type="application")
+    fixed = {"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "200"}}
+    redirect = {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}
+    for name, action, scheme in (("alb-http", fixed, "internet-facing"), ("alb-redirect", redirect, "internet-facing"),
+                                 ("alb-internal", redirect, "internal")):
+        lb = elb.create_load_balancer(Name=name, Subnets=subnets, Scheme=scheme, Type="application")
         arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
         elb.create_listener(LoadBalancerArn=arn, Protocol="HTTP", Port=80, DefaultActions=[action])
         ids[name] = arn
+    elb.modify_load_balancer_attributes(LoadBalancerArn=ids["alb-redirect"], Attributes=[
+        {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "gov-logs"}])
 
 
 def _seed_organization(mk: MakeClient) -> None:

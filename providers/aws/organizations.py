@@ -37,7 +37,7 @@ def region_allowlist(document: Mapping[str, Any]) -> list[str] | None:
 
 def guardrails(scope: Scope) -> tuple[list[Resource], dict[str, Any], list[Failed]]:
     """SCPs attached to the account and its ancestors: guardrail resources, account facts, failures."""
-    org = scope.client("organizations", GLOBAL)
+    org = (scope.management or scope).client("organizations", GLOBAL)
     failures: list[Failed] = []
     described = call(org, "describe_organization")
     if isinstance(described, Failed):

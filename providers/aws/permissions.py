@@ -8,7 +8,7 @@ from pathlib import Path
 POLICY_FILE = Path(__file__).with_name("permissions.json")
 
 # botocore service name -> IAM action prefix, where they differ
-_PREFIX = {"elbv2": "elasticloadbalancing", "s3control": "s3"}
+_PREFIX = {"elbv2": "elasticloadbalancing", "s3control": "s3", "accessanalyzer": "access-analyzer"}
 # API operations whose IAM action has another name
 _RENAMED = {
     "s3:ListBuckets": "s3:ListAllMyBuckets",

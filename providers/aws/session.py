@@ -35,7 +35,7 @@ class Settings:
         from botocore.config import Config
 
         return Config(
-            retries={"mode": self.retry_mode, "max_attempts": self.max_attempts},  # type: ignore[typeddict-item]
+            retries={"mode": self.retry_mode, "total_max_attempts": self.max_attempts},  # type: ignore[typeddict-item]
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             max_pool_connections=self.max_pool,
@@ -66,23 +66,51 @@ def _strip_account_host_prefix(request: Any, **_: Any) -> None:
     request.url = _HOST_PREFIX.sub(r"\1", request.url)
 
 
+_LOADER: Any = None
+_LOADER_LOCK = threading.Lock()
+
+
+def _shared_loader() -> Any:
+    # One model loader for every session: an organization scan then parses each service model once,
+    # not once per member account.
+    global _LOADER
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            from botocore.loaders import create_loader
+
+            _LOADER = create_loader()
+        return _LOADER
+
+
 def new_session(settings: Settings, meter: Meter, credentials: Mapping[str, str] | None = None) -> Any:
     """A boto3 session (standard credential chain, or the given temporary credentials) wired to `meter`."""
     import boto3
+    import botocore.session
 
+    core = botocore.session.Session(profile=None if credentials else settings.profile)
+    core.register_component("data_loader", _shared_loader())
     if credentials:
         session = boto3.Session(
             aws_access_key_id=credentials["AccessKeyId"],
             aws_secret_access_key=credentials["SecretAccessKey"],
             aws_session_token=credentials.get("SessionToken"),
+            botocore_session=core,
         )
     else:
-        session = boto3.Session(profile_name=settings.profile) if settings.profile else boto3.Session()
+        session = boto3.Session(botocore_session=core)
     events = session._session.get_component("event_emitter")
     events.register("before-call", meter.hook)
     if os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3_CONTROL"):
         events.register("before-send.s3-control", _strip_account_host_prefix)
     return session
+
+
+def enabled_regions(reply: Any) -> list[str] | Unknown:
+    """Pure: the regions DescribeRegions(AllRegions=True) reports as enabled (opt-in not required or opted in)."""
+    if isinstance(reply, Failed):
+        return reply.unknown()
+    return sorted(r["RegionName"] for r in reply.get("Regions", [])
+                  if r.get("OptInStatus", "opt-in-not-required") in ("opt-in-not-required", "opted-in"))
 
 
 @dataclass
@@ -93,9 +121,16 @@ class Scope:
     session: Any
     settings: Settings
     regions: tuple[str, ...]
+    management: Scope | None = None  # in an organization scan, the account that can read SCPs for members
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict)
     _keys: dict[tuple[str, str], str | Unknown] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def release(self) -> None:
+        """Drop the cached clients once every unit of the scope is done (memory bounded by open scopes)."""
+        with self._lock:
+            self._clients.clear()
+            self._keys.clear()
 
     def client(self, service: str, region: str) -> Any:
         """A client for `service` in `region` (global services use their home region)."""

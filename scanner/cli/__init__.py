@@ -66,7 +66,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and map every govscan error to its exit code."""
     try:
-        cli.main(args=argv, prog_name="govscan", standalone_mode=False)
+        # With standalone_mode=False click returns the code of a raised Exit instead of exiting.
+        code = cli.main(args=argv, prog_name="govscan", standalone_mode=False)
     except GovscanError as exc:
         click.echo(f"govscan: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -78,4 +79,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
