@@ -189,3 +189,31 @@ schedules:
     dry = run_cli("schedule", "--config", str(cfg), "--dry-run")
     assert json.loads(dry.stdout)["schedules"][0] == {"name": "nightly", "cron": ["30", "2", "*", "*", "*"],
                                                       "groups": ["nightly"]}
+
+
+def test_a_scheduled_scan_runs_on_the_workers(tmp_path: Path, pg_url: str, queue: str, workers: Workers) -> None:
+    """What Celery beat sends at a cron time: the config's scan starts on a worker and finishes in the store."""
+    from scanner.distributed.app import make_app
+    from scanner.store import open_store
+
+    cfg = tmp_path / "govscan.yaml"
+    cfg.write_text(f"""\
+targets:
+  - {{provider: fakeorg, name: org, group: nightly, accounts: 3}}
+store: {pg_url}
+distributed: {{enabled: true, queue: {queue}}}
+schedules:
+  - {{name: nightly, cron: "0 2 * * *", groups: [nightly]}}
+""", encoding="utf-8")
+    workers.start(1)
+    app = make_app(None, queue)
+    app.send_task("govscan.scan_config", args=(str(cfg), ["nightly"]), queue=queue)
+    store = open_store(pg_url)
+    deadline = time.monotonic() + 120
+    while not (store.scans() and store.scans()[0]["finished_at"]):
+        assert time.monotonic() < deadline, "the scheduled scan did not finish"
+        time.sleep(0.3)
+    (scan,) = store.scans()
+    assert scan["complete"] and scan["distributed"] and scan["targets"] == ["fakeorg:org"]
+    assert store.progress(scan["id"])["scopes_finished"] == 3
+    store.close()
