@@ -33,7 +33,7 @@ from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
 PROVIDER = "sakura"
-KINDS = ("compute.instance", "compute.disk", "network.firewall", "network.vpc", "database.instance", "storage.file",
+KINDS = ("account", "compute.instance", "compute.disk", "network.firewall", "network.vpc", "database.instance", "storage.file",
          "backup.plan", "network.loadbalancer", "cdn.distribution")
 
 _PROTOCOLS = {"ip": "all", "tcp": "tcp", "udp": "udp", "icmp": "icmp", "fragment": "fragment"}
@@ -304,3 +304,27 @@ def gslb(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """GSLB: a global DNS-based traffic service."""
     yield build(tf, ctx, PROVIDER, "cdn.distribution", "global", {}, name=_name(tf), tags=_tags(tf))
 
+
+
+def _notifies(monitor: TfResource) -> bool | Unknown:
+    """An enabled monitor (the default) that sends e-mail (on by default) or Slack notifications."""
+    enabled = as_bool(monitor.values.get("enabled"), True)
+    email = as_bool(monitor.values.get("notify_email_enabled"), True)
+    slack = as_bool(monitor.values.get("notify_slack_enabled"), False)
+    pending = first_unknown(enabled, email, slack)
+    if pending is not None:
+        return pending
+    return enabled is True and (email is True or slack is True)
+
+
+@maps("sakuracloud_simple_monitor")
+def simple_monitor(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
+    """The account's monitoring, once per configuration (from the first monitor): any monitor that notifies."""
+    monitors = sorted(ctx.of_type("sakuracloud_simple_monitor"), key=lambda m: m.address) or [tf]
+    if monitors[0].address != tf.address:
+        return
+    verdicts = [_notifies(m) for m in monitors]
+    configured: Any = True if any(v is True for v in verdicts) else opt(first_unknown(*verdicts), False)
+    yield build(tf, ctx, PROVIDER, "account", "global", {"monitoring.configured": configured},
+                {"monitoring.configured": "enabled"}, name="simple monitors", tags={},
+                address="sakuracloud_simple_monitor")
