@@ -14,6 +14,7 @@ from typing import Any
 from providers.terraform._clouds import (
     NO_REGION,
     blocks,
+    first_unknown,
     join_keys_unknown,
     known_str,
     label,
@@ -179,10 +180,16 @@ def instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "metadata.token_required": as_bool(tf.get("instance_options.0.are_legacy_imds_endpoints_disabled"), False),
         "in_transit_encryption": as_bool(tf.get("launch_options.0.is_pv_encryption_in_transit_enabled"), False),
     }
-    platform = tf.get("platform_config.0")
-    if isinstance(platform, Mapping):
-        attrs["shielded_vm"] = platform.get("is_secure_boot_enabled") is True and (
-            platform.get("is_measured_boot_enabled") is True or platform.get("is_trusted_platform_module_enabled") is True)
+    platform = blocks(tf, "platform_config")
+    if isinstance(platform, Unknown):
+        attrs["shielded_vm"] = platform
+    elif not platform:
+        attrs["shielded_vm"] = False  # Shielded instance features are off unless platform_config turns them on
+    else:
+        flags = [platform[0].get(k) for k in ("is_secure_boot_enabled", "is_measured_boot_enabled",
+                                              "is_trusted_platform_module_enabled")]
+        pending = first_unknown(*flags)
+        attrs["shielded_vm"] = pending if pending is not None else flags[0] is True and (flags[1] is True or flags[2] is True)
     yield build(tf, ctx, PROVIDER, "compute.instance", region(tf), attrs, {
         "location": "availability_domain", "public_ip": "create_vnic_details.0.assign_public_ip",
         "metadata.token_required": "instance_options.0.are_legacy_imds_endpoints_disabled",
