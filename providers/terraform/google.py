@@ -165,12 +165,18 @@ def _metadata_flag(tf: TfResource, ctx: TfContext, key: str) -> bool | Unknown:
         return value if isinstance(value, Unknown) else str(value).lower() in ("true", "1", "yes", "on")
     for project in ctx.of_type("google_compute_project_metadata"):
         meta = project.values.get("metadata")
+        if isinstance(meta, Unknown):
+            return Unknown(f"{project.address}: project metadata is not known: {meta.reason}", meta.source)
         if isinstance(meta, Mapping) and key in meta:
-            return str(meta[key]).lower() in ("true", "1", "yes", "on")
+            return _truthy(meta[key])
     for item in ctx.of_type("google_compute_project_metadata_item"):
         if item.values.get("key") == key:
-            return str(item.values.get("value")).lower() in ("true", "1", "yes", "on")
+            return _truthy(item.values.get("value"))
     return False
+
+
+def _truthy(value: Any) -> bool | Unknown:
+    return value if isinstance(value, Unknown) else str(value).lower() in ("true", "1", "yes", "on")
 
 
 def _own_metadata_flag(tf: TfResource, key: str) -> bool | Unknown:
