@@ -370,9 +370,14 @@ def cosmosdb_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         bad = next((p for p in places if isinstance(p, Unknown)), None)
         replicas = bad if bad is not None else sorted({azure_location(p) for p in places if isinstance(p, str)})
     public = as_bool(tf.values.get("public_network_access_enabled"), True)
-    if public is True and (as_bool(tf.values.get("is_virtual_network_filter_enabled"), False) is True
-                           or tf.values.get("ip_range_filter") not in (None, "", [])):
-        public = False
+    vnet_filter = as_bool(tf.values.get("is_virtual_network_filter_enabled"), False)
+    ip_filter = tf.values.get("ip_range_filter")
+    if public is True:
+        pending = first_unknown(vnet_filter, ip_filter)
+        if vnet_filter is True or (isinstance(ip_filter, list | str) and len(ip_filter) > 0):
+            public = False
+        elif pending is not None:
+            public = pending
     attrs = {"replication.locations": replicas,
              "encryption.at_rest": "customer_key" if tf.values.get("key_vault_key_id") is not None else "provider_key",
              "public": public,
