@@ -16,6 +16,7 @@ from providers.terraform._clouds import (
     blocks,
     first_unknown,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     location,
@@ -149,8 +150,7 @@ def storage_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("azurerm_managed_disk")
 def managed_disk(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A managed disk: always encrypted at rest; a disk encryption set makes it customer-keyed."""
-    des = tf.values.get("disk_encryption_set_id")
-    encryption = "customer_key" if des is not None else "provider_key"
+    encryption = key_encryption(tf.values.get("disk_encryption_set_id"))
     backups = pointing_at(ctx, tf, "azurerm_data_protection_backup_instance_disk", "disk_id")
     attrs = {"encryption.at_rest": encryption, "backup.enabled": bool(backups)}
     yield build(tf, ctx, PROVIDER, "compute.disk", _loc(tf), attrs,
@@ -309,7 +309,7 @@ def mssql_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     where = _loc(server) if server else Unknown("the server is not declared in this code, so the region is not known")
     tde = as_bool(tf.values.get("transparent_data_encryption_enabled"), True)
     key = tf.values.get("transparent_data_encryption_key_vault_key_id")
-    encryption = tde if isinstance(tde, Unknown) else ("customer_key" if key is not None else "provider_key") if tde else "none"
+    encryption = tde if isinstance(tde, Unknown) else key_encryption(key) if tde else "none"
     redundancy = tf.values.get("storage_account_type")
     if isinstance(redundancy, Unknown):
         backups: Any = redundancy
@@ -379,7 +379,7 @@ def cosmosdb_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         elif pending is not None:
             public = pending
     attrs = {"replication.locations": replicas,
-             "encryption.at_rest": "customer_key" if tf.values.get("key_vault_key_id") is not None else "provider_key",
+             "encryption.at_rest": key_encryption(tf.values.get("key_vault_key_id")),
              "public": public,
              "backup.pitr": label(tf.get("backup.0.type"), "Periodic").lower() == "continuous"}
     yield build(tf, ctx, PROVIDER, "nosql.table", _loc(tf), attrs,

@@ -16,6 +16,7 @@ from providers.terraform._clouds import (
     blocks,
     first_unknown,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     location,
@@ -58,10 +59,8 @@ def _labels(tf: TfResource) -> Any:
 
 
 def _key(value: Any) -> str | Unknown:
-    """encryption.at_rest from a KMS key attribute: set (even by reference) -> customer_key."""
-    if isinstance(value, Unknown):
-        return "customer_key"  # a reference to a key that is created by this code
-    return "customer_key" if known_str(value) else "provider_key"
+    """encryption.at_rest from a KMS key attribute (see `key_encryption`)."""
+    return key_encryption(value)
 
 
 def _location_in_name(name: str) -> str:

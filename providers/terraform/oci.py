@@ -16,6 +16,7 @@ from providers.terraform._clouds import (
     blocks,
     first_unknown,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     pointing_at,
@@ -63,8 +64,8 @@ def _tags(tf: TfResource) -> Any:
     return {**defined, **free}
 
 
-def _key(value: Any) -> str:
-    return "customer_key" if value is not None and value != "" else "provider_key"
+def _key(value: Any) -> str | Unknown:
+    return key_encryption(value)
 
 
 def _name(tf: TfResource) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 from providers.terraform._clouds import (
     blocks,
     first_unknown,
+    key_encryption,
     known_str,
     label,
     location,
@@ -110,7 +111,7 @@ def encryption(algorithm: Any, key: Any) -> str | Unknown:
         return algorithm
     if str(algorithm or "none").lower() == "none":
         return "none"
-    return "customer_key" if key is not None and key != "" else "provider_key"
+    return key_encryption(key)
 
 
 @maps("sakuracloud_disk")
