@@ -222,3 +222,29 @@ def key_encryption(value: Any) -> str | Unknown:
             return "customer_key"
         return Unknown(f"the key argument is not known: {value.reason}", value.source)
     return "customer_key" if value not in (None, "") else "provider_key"
+
+
+def is_set(value: Any) -> bool | Unknown:
+    """Whether an optional argument is set: a reference to another resource counts as set (its value comes
+    at apply time); a variable or local without a value, or an unevaluated expression, stays Unknown."""
+    if isinstance(value, Unknown):
+        if value.source and not value.source.startswith(_NOT_RESOURCES):
+            return True
+        return Unknown(f"whether it is set is not known: {value.reason}", value.source)
+    return value not in (None, "", [])
+
+
+def any_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
+    """True if any verdict is True, else the first Unknown, else False."""
+    items = list(verdicts)
+    if any(v is True for v in items):
+        return True
+    return opt(first_unknown(*items), False)
+
+
+def all_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
+    """False if any verdict is False, else the first Unknown, else True."""
+    items = list(verdicts)
+    if any(v is False for v in items):
+        return False
+    return opt(first_unknown(*items), True)

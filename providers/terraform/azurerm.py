@@ -12,9 +12,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    all_of,
+    any_of,
     azure_location,
     blocks,
     first_unknown,
+    is_set,
     join_keys_unknown,
     key_encryption,
     known_str,
@@ -171,8 +174,9 @@ def virtual_machine(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if isinstance(configs, Unknown):
             public = configs
             break
-        if any(c.get("public_ip_address_id") is not None for c in configs):
-            public = True
+        nic_public = any_of(is_set(c.get("public_ip_address_id")) for c in configs)
+        if nic_public is not False:
+            public = nic_public
             break
     secure = as_bool(tf.values.get("secure_boot_enabled"), False)
     vtpm = as_bool(tf.values.get("vtpm_enabled"), False)
@@ -329,8 +333,9 @@ def mssql_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def flexible_server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A PostgreSQL or MySQL flexible server: TLS, geo-redundant backup, HA, CMK and replicas."""
     where = _loc(tf)
-    subnet = tf.values.get("delegated_subnet_id")
-    public = as_bool(tf.values.get("public_network_access_enabled"), subnet is None)
+    delegated = is_set(tf.values.get("delegated_subnet_id"))
+    default: bool | Unknown = delegated if isinstance(delegated, Unknown) else not delegated
+    public = as_bool(tf.values.get("public_network_access_enabled"), default)
     days = as_int(tf.values.get("backup_retention_days"))
     geo = as_bool(tf.values.get("geo_redundant_backup_enabled"), False)
     config_type = tf.type.replace("_server", "_server_configuration")
@@ -403,7 +408,7 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "deletion_protection": purge,  # soft delete cannot be turned off; purge protection is off by default
         "replication.locations": [],
         "public_network_access": public,
-        "expiry_set": all(k.values.get("expiration_date") is not None for k in keys),
+        "expiry_set": all_of(is_set(k.values.get("expiration_date")) for k in keys),
         "rotation.enabled": _all_rotate(keys),
     }
     yield build(tf, ctx, PROVIDER, "kms.key", _loc(tf), attrs,

@@ -13,8 +13,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    any_of,
     blocks,
     first_unknown,
+    is_set,
     join_keys_unknown,
     key_encryption,
     known_str,
@@ -140,7 +142,7 @@ def storage_bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "encryption.at_rest": _key(tf.get("encryption.0.default_kms_key_name")),
         "replication.locations": copies,
         "versioning": versioning,
-        "access_logging": tf.get("logging.0.log_bucket") is not None,
+        "access_logging": is_set(tf.get("logging.0.log_bucket")),
         "retention.locked": as_bool(tf.get("retention_policy.0.is_locked"), False),
         "uniform_access": as_bool(tf.values.get("uniform_bucket_level_access"), False),
         "public_access_block": enforced,
@@ -242,8 +244,8 @@ def compute_disk(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     if isinstance(key, Unknown):
         encryption: str | Unknown = key
     else:
-        encryption = "customer_key" if any(
-            k.get(a) is not None for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key")) else "provider_key"
+        chosen = any_of(is_set(k.get(a)) for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key"))
+        encryption = chosen if isinstance(chosen, Unknown) else "customer_key" if chosen else "provider_key"
     policies = tf.values.get("resource_policies")
     attached = pointing_at(ctx, tf, "google_compute_disk_resource_policy_attachment", "disk")
     backup = True if attached or (isinstance(policies, list) and policies) else (

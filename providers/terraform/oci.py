@@ -13,8 +13,10 @@ from typing import Any
 
 from providers.terraform._clouds import (
     NO_REGION,
+    any_of,
     blocks,
     first_unknown,
+    is_set,
     join_keys_unknown,
     key_encryption,
     known_str,
@@ -113,9 +115,10 @@ def bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 
 
 # -- Block storage -----------------------------------------------------------------------------------
-def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool, list[Any]]:
+def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool | Unknown, list[Any]]:
     """Whether a backup policy is assigned to the volume, and where its backups are copied."""
-    policy_ids = [tf.values.get("backup_policy_id")] if tf.values.get("backup_policy_id") is not None else []
+    own = tf.values.get("backup_policy_id")
+    policy_ids = [own] if is_set(own) is not False else []
     policy_ids += [a.values.get("policy_id") for a in pointing_at(ctx, tf, "oci_core_volume_backup_policy_assignment",
                                                                   "asset_id")]
     copies: list[Any] = []
@@ -130,7 +133,7 @@ def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool, list[Any]]:
             copies.append(dest)
         elif known_str(dest):
             copies.append(dest.lower())
-    return bool(policy_ids), copies
+    return any_of([is_set(p) for p in policy_ids]), copies
 
 
 @maps("oci_core_volume", "oci_core_boot_volume")
@@ -283,9 +286,11 @@ def subnet(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def autonomous_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """An Autonomous Database: network exposure, key, backups, Data Guard standbys' regions."""
     allowed = tf.values.get("whitelisted_ips")
-    private = tf.values.get("subnet_id") is not None or tf.values.get("private_endpoint_label") is not None
-    if private:
+    private = any_of([is_set(tf.values.get("subnet_id")), is_set(tf.values.get("private_endpoint_label"))])
+    if private is True:
         public: Any = False
+    elif isinstance(private, Unknown):
+        public = private
     elif isinstance(allowed, Unknown):
         public = allowed
     else:

@@ -14,8 +14,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    all_of,
     blocks,
     first_unknown,
+    is_set,
     key_encryption,
     known_str,
     label,
@@ -83,7 +85,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         shared = [n for n in nics if n.get("upstream") == "shared"]
         unknown = next((n.get("upstream") for n in nics if isinstance(n.get("upstream"), Unknown)
                         and not n.get("upstream").source), None)
-        filtered = [n.get("packet_filter_id") not in (None, "") for n in nics]
+        filtered = [is_set(n.get("packet_filter_id")) for n in nics]
         public: Any = bool(shared)
         if not shared:
             for nic in nics:
@@ -96,7 +98,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
                     break
         attrs = {
             "network.shared_segment": unknown if unknown is not None else bool(shared),
-            "firewall.attached": bool(filtered) and all(filtered),
+            "firewall.attached": all_of(filtered) if filtered else False,
             "public_ip": public,
         }
     yield build(tf, ctx, PROVIDER, "compute.instance", _zone(tf), attrs,
