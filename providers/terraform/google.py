@@ -8,6 +8,7 @@ storage policy may store messages in any region); see docs/iac-clouds.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -73,14 +74,29 @@ def _location_in_name(name: str) -> str:
     return ""
 
 
+def _grant_members(grant: TfResource) -> list[str] | Unknown:
+    """The principals of an IAM member, binding or policy resource (policy_data as JSON text)."""
+    if grant.type.endswith("_iam_policy"):
+        data = grant.values.get("policy_data")
+        if isinstance(data, Unknown):
+            return Unknown(f"the policy data is not known: {data.reason}", data.source)
+        try:
+            policy = json.loads(data) if isinstance(data, str) else {}
+        except ValueError:
+            return Unknown("policy_data is not valid JSON")
+        bindings = policy.get("bindings") if isinstance(policy, Mapping) else None
+        return [str(m) for b in bindings or [] if isinstance(b, Mapping) for m in b.get("members") or []]
+    members = grant.values.get("members") if "members" in grant.values else [grant.values.get("member")]
+    return str_list(members)
+
+
 def _public_members(ctx: TfContext, target: TfResource, types: tuple[str, ...], by: str,
                     keys: tuple[str, ...] = ("name", "id", "self_link")) -> bool | Unknown:
     """True when an IAM member/binding resource in the code grants a public principal on `target`."""
     undecided: Unknown | None = None
     for type_ in types:
         for grant in pointing_at(ctx, target, type_, by, keys):
-            members = grant.values.get("members") if "members" in grant.values else [grant.values.get("member")]
-            found = str_list(members)
+            found = _grant_members(grant)
             if isinstance(found, Unknown):
                 undecided = Unknown(f"{grant.address}: members are not known: {found.reason}", found.source)
             elif any(m in PUBLIC_MEMBERS for m in found):
@@ -137,7 +153,8 @@ def storage_bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             versioning = True  # new buckets get the 7-day soft delete policy unless it is set to 0
     prevention = tf.values.get("public_access_prevention")
     enforced = prevention if isinstance(prevention, Unknown) else str(prevention or "inherited").lower() == "enforced"
-    public = _public_members(ctx, tf, ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"), "bucket")
+    public = _public_members(ctx, tf, ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding",
+                                         "google_storage_bucket_iam_policy"), "bucket")
     attrs = {
         "encryption.at_rest": _key(tf.get("encryption.0.default_kms_key_name")),
         "replication.locations": copies,
@@ -447,7 +464,8 @@ def bigquery_dataset(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         public = True if any(g in PUBLIC_MEMBERS for g in grantees if isinstance(g, str)) else opt(
             first_unknown(*grantees), False)
     if public is False:
-        public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding"),
+        public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding",
+                                                     "google_bigquery_dataset_iam_policy"),
                                  "dataset_id", ("dataset_id", "id"))
     attrs = {"encryption.at_rest": _key(tf.get("default_encryption_configuration.0.kms_key_name")), "public": public}
     yield build(tf, ctx, PROVIDER, "analytics.dataset", where, attrs,
@@ -473,7 +491,8 @@ def kms_crypto_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     period = tf.values.get("rotation_period")
     purpose = label(tf.values.get("purpose"), "ENCRYPT_DECRYPT")
     attrs: dict[str, Any] = {"public": _public_members(
-        ctx, tf, ("google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding"), "crypto_key_id")}
+        ctx, tf, ("google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding",
+                                           "google_kms_crypto_key_iam_policy"), "crypto_key_id")}
     if purpose != "ENCRYPT_DECRYPT":
         attrs["rotation.enabled"] = Unknown("automatic rotation does not apply to asymmetric or MAC keys")
     elif isinstance(period, Unknown):
