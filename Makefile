@@ -35,7 +35,7 @@ services:
 
 ## Debian's Chromium for the HTML report browser test.
 browser:
-	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@[ -x /usr/bin/chromium ] || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic >/dev/null)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -75,6 +75,16 @@ def seed(endpoint: str, total: int) -> int:
             jobs += [(kind, region, i) for i in range(max(1, round(per_region * share)))]
 
     def make(job: tuple[str, str, int]) -> None:
+        for attempt in range(5):  # moto_server sometimes answers 500 under concurrent writes
+            try:
+                create(job)
+                return
+            except Exception:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
+
+    def create(job: tuple[str, str, int]) -> None:
         kind, region, i = job
         if kind == "security_group":
             client("ec2", region).create_security_group(GroupName=f"sg-{i}", Description="bench")
@@ -95,28 +105,35 @@ def seed(endpoint: str, total: int) -> int:
         elif kind == "key":
             client("kms", region).create_key(Description=f"k{i}")
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(make, jobs))
     return len(jobs)
 
 
-def run_scan(endpoint: str, out: Path, workers: int, regions: str | None) -> tuple[float, float, dict[str, Any]]:
-    """Run the scan as a subprocess; returns (wall seconds, peak RSS MiB, govscan.json)."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_scan(endpoint: str, out: Path, workers: int, regions: str | None) -> tuple[float, float, float, dict[str, Any]]:
+    """Run the scan as a subprocess; returns (wall seconds, peak RSS MiB, CPU seconds, govscan.json)."""
     env = {**os.environ, **FAKE_ENV, "AWS_ENDPOINT_URL": endpoint, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "scanner.cli", "scan", "aws", "--output-dir", str(out), "--format", "json",
                "--quiet", "--fail-on", "none", "--workers", str(workers), "--max-attempts", "2"]
     if regions:
         command += ["--regions", regions]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.monotonic() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the scan is the only child waited for so far
-    if done.returncode not in (0, 1, 3):
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the scan is the only child waited for so far
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    if done.returncode not in (0, 1, 3) or not (out / "govscan.json").exists():
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"scan failed with exit code {done.returncode}")
     report = json.loads((out / "govscan.json").read_text(encoding="utf-8"))
-    return wall, max(peak_kib, before) / 1024, report
+    return wall, after.ru_maxrss / 1024, cpu, report
 
 
 def main() -> None:
@@ -134,7 +151,9 @@ def main() -> None:
         seeded = seed(endpoint, args.resources)
         seed_seconds = time.monotonic() - started
         with tempfile.TemporaryDirectory(prefix="govscan-bench-") as tmp:
-            wall, rss, report = run_scan(endpoint, Path(tmp), args.workers, None if args.all_regions else ",".join(REGIONS))
+            moto_cpu = cpu_seconds(moto.pid)
+            wall, rss, cpu, report = run_scan(endpoint, Path(tmp), args.workers, None if args.all_regions else ",".join(REGIONS))
+            moto_cpu = cpu_seconds(moto.pid) - moto_cpu
     finally:
         moto.terminate()
         try:
@@ -148,6 +167,8 @@ def main() -> None:
     result = {
         "seeded": seeded, "seed_seconds": round(seed_seconds, 1), "regions": "all enabled" if args.all_regions else len(REGIONS),
         "resources_scanned": resources, "wall_seconds": round(wall, 2), "peak_rss_mib": round(rss, 1),
+        "scan_cpu_seconds": round(cpu, 1), "moto_cpu_seconds_during_scan": round(moto_cpu, 1),
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "api_calls": calls, "api_calls_per_resource": round(calls / max(resources, 1), 2),
         "findings": len(report.get("findings", [])), "collection_errors": len(report.get("collection_errors", [])),
         "timings": report.get("timings", {}),

@@ -27,7 +27,7 @@ def build_state(compartments: int) -> dict[str, Any]:
 
     state = load_state()
     base = state["tenancy"]["compartments"][0]
-    comps = []
+    comps: list[dict[str, Any]] = []
     for i in range(compartments):
         parent = TENANCY if i < 10 else comps[i % 10]["id"]  # ten top-level, the rest nested below them
         comps.append({**base, "id": f"ocid1.compartment.oc1..bench{i:04d}", "compartmentId": parent, "name": f"cmp-{i:04d}"})

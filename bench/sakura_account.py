@@ -33,7 +33,7 @@ def build_state(total: int) -> dict[str, Any]:
     per_zone = total // len(ZONES)
     serial = 0
     for zone in ZONES:
-        out = {key: [] for key in templates}
+        out: dict[str, list[Any]] = {key: [] for key in templates}
         for key, share in MIX:
             for i in range(int(per_zone * share)):
                 item = copy.deepcopy(templates[key][i % len(templates[key])])

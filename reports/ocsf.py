@@ -98,7 +98,7 @@ def event(f: Finding, result: ScanResult, lang: str) -> dict[str, Any]:
         },
         "resources": [{k: v for k, v in resource.items() if v is not None}],
         "remediation": {"desc": f.remediation[lang]},
-        "unmapped": {"govscan": {"status": f.status.value, "origin": f.origin.as_dict()}},
+        "unmapped": {"govscan": {"status": f.status.value, "origin": f.origin.as_dict(), "baselined": f.baselined}},
     }
     return data
 

@@ -321,6 +321,7 @@ KINDS: dict[str, KindSpec] = {
             "expiry_set": _f("bool", "the key or secret has an expiry date"),
             "deletion_protection": _f("bool", "soft delete and purge protection are on"),
             "public_network_access": _f("bool", "reachable from any network"),
+            "access_logging": _f("bool", "use of keys and secrets is logged (audit events exported)"),
         },
     ),
     "identity.user": KindSpec(

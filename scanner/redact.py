@@ -40,7 +40,19 @@ _KEEP_IPS = frozenset({"0.0.0.0/0", "0.0.0.0", "::/0", "::", "127.0.0.1", "::1"}
 
 
 _RUN = re.compile(r"[^\s,;()\[\]{}\"'<>]+")   # a candidate identifier: text between separators
-_PIECE = re.compile(r"[^/:=@]+")                   # a part of a path-like run
+_PIECE = re.compile(r"[^/:=@.]+")                  # a part of a path-like run (CloudFormation Logical.Attr too)
+
+
+def _vocabulary() -> frozenset[str]:
+    """Words of the report's own language that a resource may also be called (fact and kind names)."""
+    from scanner.kinds import COMMON_FACTS, KINDS
+
+    words = set(KINDS) | set(COMMON_FACTS)
+    for spec in KINDS.values():
+        words |= set(spec.facts)
+    for name in list(words):
+        words |= set(name.split("."))
+    return frozenset(words)
 
 
 class Redactor:
@@ -54,6 +66,7 @@ class Redactor:
         # first separator-free run, so finding them costs one dict lookup per run of the text
         self._special: dict[str, list[tuple[str, int]]] = {}
         self._memo: dict[str, str] = {}
+        self._vocabulary = _vocabulary()
 
     def token(self, kind: str, value: str) -> str:
         """The token for `value` (created on first sight)."""
@@ -61,9 +74,9 @@ class Redactor:
         if value not in table:
             table[value] = f"{kind}-{len(table) + 1}"
             self._fields[value] = table[value]
-            if len(value) < 3:
-                # a one- or two-letter name is masked in its field, but searching free text for "a"
-                # would garble every message and reveal nothing
+            if len(value) < 3 or (kind == "name" and value in self._vocabulary):
+                # a name like "a" or "public" is masked in its field, but masking every "a" or the
+                # fact "public" in messages would garble them and hide nothing about the resource
                 return table[value]
             self._literal[value] = table[value]
             if not _RUN.fullmatch(value):
@@ -200,4 +213,5 @@ def redact(result: ScanResult, redactor: Redactor | None = None) -> ScanResult:
         timings={text(k): v for k, v in result.timings.items()},
         api_calls={text(k): v for k, v in result.api_calls.items()},
         incomplete_reasons=[text(x) for x in result.incomplete_reasons],
+        budgets=r.data(dict(result.budgets)),
     )

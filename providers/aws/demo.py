@@ -48,9 +48,27 @@ def environment() -> Iterator[list[tuple[str, dict[str, Any]]]]:
         import boto3
         from moto import mock_aws
 
-        with mock_aws():
+        with mock_aws(), _no_access_analyzer():
             seed(lambda service, region=TOKYO: boto3.client(service, region_name=region))
             yield [("aws", {"regions": ",".join(REGIONS), "max_attempts": 2})]
+
+
+@contextlib.contextmanager
+def _no_access_analyzer() -> Iterator[None]:
+    """moto does not implement IAM Access Analyzer; in the demo account it answers "no analyzer"."""
+    from botocore import handlers
+    from botocore.awsrequest import AWSResponse
+    from moto.core.botocore_stubber import MockRawResponse
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, {"Content-Type": "application/json"}, MockRawResponse(b'{"analyzers": []}'))
+
+    entry = ("before-send.accessanalyzer.ListAnalyzers", answer)
+    handlers.BUILTIN_HANDLERS.insert(0, entry)
+    try:
+        yield
+    finally:
+        handlers.BUILTIN_HANDLERS.remove(entry)
 
 
 def _zip() -> bytes:

@@ -43,7 +43,7 @@ class Settings:
 
 
 class Meter:
-    """Counts API calls (every attempt that is sent) and remembers which operations were called."""
+    """Counts API calls (one per operation invoked; botocore retries are not counted again) and which operations."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

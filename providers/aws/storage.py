@@ -21,7 +21,7 @@ from providers.aws.session import GLOBAL, Scope
 from scanner.model import CollectionError, Resource, Unknown
 
 DETAIL = (
-    "get_bucket_encryption", "get_public_access_block", "get_bucket_policy_status", "get_bucket_policy",
+    "get_bucket_encryption", "get_public_access_block", "get_bucket_policy", "get_bucket_policy_status",
     "get_bucket_acl", "get_bucket_versioning", "get_bucket_logging", "get_bucket_replication",
     "get_bucket_ownership_controls", "get_object_lock_configuration", "get_bucket_tagging",
 )
@@ -57,7 +57,14 @@ def collect_buckets(scope: Scope, region: str) -> Iterator[Resource | Collection
 
 def _details(scope: Scope, name: str, region: str | Unknown) -> dict[str, Reply | Failed]:
     s3 = scope.client("s3", region if isinstance(region, str) else GLOBAL)
-    return {op: call(s3, op, Bucket=name) for op in DETAIL}
+    replies: dict[str, Reply | Failed] = {}
+    for op in DETAIL:
+        policy = replies.get("get_bucket_policy")
+        if op == "get_bucket_policy_status" and isinstance(policy, Failed) and policy.code == "NoSuchBucketPolicy":
+            replies[op] = policy  # no policy, so the policy cannot make the bucket public: save the call
+            continue
+        replies[op] = call(s3, op, Bucket=name)
+    return replies
 
 
 def bucket_region(reply: Reply | Failed) -> str | Unknown:

@@ -74,7 +74,9 @@ def credential(settings: Settings) -> Any:
         return StaticToken()
     from azure.identity import DefaultAzureCredential
 
-    extra = {"additionally_allowed_tenants": [settings.tenant]} if settings.tenant else {}
+    tenant = settings.tenant
+    extra = {f"{name}_tenant_id": tenant for name in
+             ("workload_identity", "shared_cache", "visual_studio_code", "interactive_browser", "broker")} if tenant else {}
     return DefaultAzureCredential(exclude_interactive_browser_credential=True, **extra)
 
 

@@ -94,7 +94,8 @@ def normalize_flexible_server(row: Mapping[str, Any], secure_transport: Mapping[
     network = p.get("network") or {}
     attrs["public"] = _public(network.get("publicNetworkAccess"))
     backup = p.get("backup") or {}
-    if isinstance(backup.get("backupRetentionDays"), int):
+    days = backup.get("backupRetentionDays")
+    if isinstance(days, int) and not isinstance(days, bool):
         attrs["backup.enabled"] = True  # flexible servers always take automated backups
         attrs["backup.retention_days"] = backup["backupRetentionDays"]
     geo = enabled(backup.get("geoRedundantBackup"))

@@ -163,8 +163,10 @@ def collect_keyvault(clients: Clients, subs: Sequence[str], payload: Mapping[str
         errors: list[CollectionError] = []
         listed = _detail(clients, row, *keyvault.KEYS, "keyvault", errors)
         keys = listed if isinstance(listed, Unknown) else list(listed.get("value") or [])
+        found = _detail(clients, row, *keyvault.DIAGNOSTICS, "keyvault", errors)
+        settings = found if isinstance(found, Unknown) else list(found.get("value") or [])
         yield from errors
-        yield _guard("keyvault", row, keyvault.normalize_vault, row, keys)
+        yield _guard("keyvault", row, keyvault.normalize_vault, row, keys, settings)
 
 
 def collect_web(clients: Clients, subs: Sequence[str], payload: Mapping[str, Any]) -> Iterator[Item]:
@@ -238,15 +240,16 @@ def collect_account(clients: Clients, subs: Sequence[str], payload: Mapping[str,
         record = {"subscriptionId": sub, **(subscriptions.get(sub) or {})}
         if sub in refused:
             gap = Unknown("Resource Graph refused this subscription", "account")
-            yield account.normalize_account(record, gap, gap, gap, sinks[sub], contacts[sub])
+            yield _guard("account", record, account.normalize_account, record, gap, gap, gap, sinks[sub], contacts[sub])
         else:
             chain = containers if isinstance(containers, Unknown) else chains.get(sub.lower(), [])
             mine = pricings if isinstance(pricings, Unknown) else [
                 p for p in pricings if str(p.get("subscriptionId") or "").lower() == sub.lower()]
-            yield account.normalize_account(record, chain, mine, assignments, sinks[sub], contacts[sub])
+            yield _guard("account", record, account.normalize_account, record, chain, mine, assignments, sinks[sub],
+                         contacts[sub])
         exports = sinks[sub]
         for setting in [] if isinstance(exports, Unknown) else exports:
-            yield account.normalize_sink(setting, sub, where)
+            yield _guard("monitor", setting, account.normalize_sink, setting, sub, where)
 
 
 def _locations(clients: Clients, subs: Sequence[str], ids: list[str]) -> dict[str, str]:

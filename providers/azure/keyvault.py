@@ -11,10 +11,12 @@ from scanner.model import Resource, Unknown
 
 TYPES = ("microsoft.keyvault/vaults",)
 KEYS = ("/keys", "2023-07-01")  # management-plane list of a vault's keys (attributes, rotation policy)
+DIAGNOSTICS = ("/providers/Microsoft.Insights/diagnosticSettings", "2021-05-01-preview")
 
 
-def normalize_vault(row: Mapping[str, Any], keys: Iterable[Mapping[str, Any]] | Unknown) -> Resource:
-    """Pure: a vault and the list of its keys (or Unknown when the list could not be read)."""
+def normalize_vault(row: Mapping[str, Any], keys: Iterable[Mapping[str, Any]] | Unknown,
+                    diagnostics: Iterable[Mapping[str, Any]] | Unknown | None = None) -> Resource:
+    """Pure: a vault, the list of its keys and its diagnostic settings (each may be Unknown)."""
     p = props(row)
     soft = p.get("enableSoftDelete")
     purge = p.get("enablePurgeProtection")
@@ -36,7 +38,20 @@ def normalize_vault(row: Mapping[str, Any], keys: Iterable[Mapping[str, Any]] | 
         listed = list(keys)
         attrs["expiry_set"] = all(isinstance((props(k).get("attributes") or {}).get("exp"), int) for k in listed)
         attrs["rotation.enabled"] = all(_rotates(k) for k in listed)
+    if isinstance(diagnostics, Unknown):
+        attrs["access_logging"] = diagnostics
+    elif diagnostics is not None:
+        attrs["access_logging"] = any(_audits(d) for d in diagnostics)
     return resource(row, "kms.key", attrs)
+
+
+def _audits(setting: Mapping[str, Any]) -> bool:
+    p = props(setting)
+    if not any(p.get(k) for k in ("storageAccountId", "workspaceId", "eventHubAuthorizationRuleId")):
+        return False
+    return any(e.get("enabled") is True and (str(e.get("category") or "").lower() == "auditevent"
+                                           or str(e.get("categoryGroup") or "").lower() in ("audit", "alllogs"))
+               for e in p.get("logs") or [] if isinstance(e, Mapping))
 
 
 def _pair(row: Mapping[str, Any]) -> list[str] | Unknown:

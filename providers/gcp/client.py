@@ -151,7 +151,7 @@ class AssetLister:
             if self.settings.anonymous:
                 from google.auth.credentials import AnonymousCredentials
 
-                credentials = AnonymousCredentials()
+                credentials = AnonymousCredentials()  # type: ignore[no-untyped-call]
             options = ClientOptions(api_endpoint=self.settings.endpoint, scopes=[_SCOPE]) if self.settings.endpoint \
                 else ClientOptions(scopes=[_SCOPE])
             client = asset_v1.AssetServiceClient(credentials=credentials, transport="rest", client_options=options)
@@ -163,7 +163,7 @@ class AssetLister:
 
         Raises CollectionFailure naming ListAssets, the content type and the asset types.
         """
-        from google.protobuf.json_format import MessageToDict
+        from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
 
         operation = f"ListAssets({content_type}: {', '.join(asset_types)})"
         request = {"parent": parent, "content_type": CONTENT_TYPES[content_type],

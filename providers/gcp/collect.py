@@ -94,11 +94,11 @@ def collect_sql(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
             pending[sql.replica_key(str(d.get("project") or ""), str(d.get("name") or ""))] = (asset, replicas)
         else:
             yield sql.normalize_instance(asset)
-    for key, (asset, replicas) in pending.items():
-        found = regions.get(key, [])
+    for key, (primary, replicas) in pending.items():
+        found: list[str | Unknown] = list(regions.get(key, []))
         missing = len(replicas) - len(found)
-        locations = found + [Unknown("replica outside the scanned scope", "cloudsql")] * max(missing, 0)  # type: ignore[list-item]
-        yield sql.normalize_instance(asset, locations)
+        found += [Unknown("replica outside the scanned scope", "cloudsql")] * max(missing, 0)
+        yield sql.normalize_instance(primary, found)
 
 
 def collect_kms(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
@@ -116,6 +116,42 @@ def collect_kms(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
     for asset in lister.assets(unit.scope, "RESOURCE", [kms.KEY]):
         name = str(asset.get("name"))
         yield kms.normalize_key(asset, why if why is not None else (name in public or kms.key_ring_of(name) in public))
+
+
+def collect_logging(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
+    """Log buckets and sinks; sinks into Cloud Storage or BigQuery wait for one listing that resolves their location."""
+    held: list[tuple[Asset, str]] = []
+    found: dict[str, list[str]] = {}
+    for asset in lister.assets(unit.scope, "RESOURCE", [logs.SINK, logs.BUCKET]):
+        if asset.get("assetType") == logs.BUCKET:
+            yield logs.normalize_log_bucket(asset)
+            continue
+        target = logs.destination_asset(str(data(asset).get("destination") or ""))
+        if target is None:
+            yield logs.normalize_sink(asset)
+        else:
+            held.append((asset, target))
+    if not held:
+        return
+    wanted = {target for _, target in held}
+
+    def note(asset: Asset) -> None:
+        name = str(asset.get("name"))
+        if name in wanted:
+            if asset.get("assetType") == storage.BUCKET:
+                location, copies = storage.placement(asset)
+                found[name] = [str(c) for c in copies] or [str(location)]
+            else:
+                found[name] = [str(bigquery.normalize_dataset(asset).location)]
+
+    error = _side(lister, unit, "RESOURCE", [storage.BUCKET, bigquery.DATASET], note)
+    if error:
+        yield error
+    for sink, target in held:
+        why = _why(error)
+        resolved: list[str] | Unknown = found.get(target) or Unknown(
+            why.reason if why is not None else f"{target} is not in the scanned scope", "logging")
+        yield logs.normalize_sink(sink, resolved)
 
 
 def collect_projects(lister: AssetLister, unit: WorkUnit) -> Iterator[Item]:
@@ -202,7 +238,7 @@ SERVICES: dict[str, tuple[tuple[str, ...], Collector]] = {
     "sql": (("database.instance",), collect_sql),
     "bigquery": (("analytics.dataset",), _simple({bigquery.DATASET: bigquery.normalize_dataset})),
     "kms": (("kms.key",), collect_kms),
-    "logging": (("log.sink", "log.store"), _simple({logs.SINK: logs.normalize_sink, logs.BUCKET: logs.normalize_log_bucket})),
+    "logging": (("log.sink", "log.store"), collect_logging),
     "artifactregistry": (("container.registry",), _simple({services.REPOSITORY: services.normalize_repository})),
     "pubsub": (("messaging.topic",), _simple({services.TOPIC: services.normalize_topic})),
     "container": (("kubernetes.cluster",), _simple({services.CLUSTER: services.normalize_cluster})),

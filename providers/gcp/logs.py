@@ -23,12 +23,24 @@ def destination_location(destination: str) -> str | Unknown:
                    "logging")
 
 
-def normalize_sink(asset: Mapping[str, Any]) -> Resource:
-    """A sink: enabled unless disabled; its location is its destination's when that is known."""
+def destination_asset(destination: str) -> str | None:
+    """The Cloud Asset name of a Cloud Storage or BigQuery sink destination, whose location is resolved by listing."""
+    if destination.startswith(("storage.googleapis.com/", "bigquery.googleapis.com/")):
+        return "//" + destination
+    return None
+
+
+def normalize_sink(asset: Mapping[str, Any], resolved: list[str] | Unknown | None = None) -> Resource:
+    """A sink: enabled unless disabled; `resolved` are the locations of a bucket or dataset destination."""
     d = data(asset)
-    where = destination_location(str(d.get("destination") or ""))
-    attrs: dict[str, Any] = {"enabled": not bool(d.get("disabled")), "destination.locations": [where]}
-    location = where if isinstance(where, str) else location_of(asset)
+    locations: list[Any]
+    if resolved is None:
+        locations = [destination_location(str(d.get("destination") or ""))]
+    else:
+        locations = [resolved] if isinstance(resolved, Unknown) else list(resolved)
+    attrs: dict[str, Any] = {"enabled": not bool(d.get("disabled")), "destination.locations": locations}
+    first = locations[0] if locations else None
+    location = first if isinstance(first, str) else location_of(asset)
     return resource(asset, "log.sink", attrs, location=location)
 
 

@@ -18,7 +18,7 @@ def _ports(spec: Any) -> list[tuple[int | None, int | None]]:
     ports = spec or []
     if not ports:
         return [(None, None)]
-    out = []
+    out: list[tuple[int | None, int | None]] = []
     for port in ports:
         low, _, high = str(port).partition("-")
         out.append((int(low), int(high or low)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from providers.gcp.assets import as_int, data, encryption, location_of, resource
@@ -31,7 +31,7 @@ def replica_key(project: str, name: str) -> str:
     return f"{project}:{name}"
 
 
-def normalize_instance(asset: Mapping[str, Any], replica_locations: list[str] | None = None) -> Resource:
+def normalize_instance(asset: Mapping[str, Any], replica_locations: Sequence[str | Unknown] | None = None) -> Resource:
     """An instance; `replica_locations` are the regions of its read replicas (None: it has none)."""
     d = data(asset)
     settings = d.get("settings") or {}

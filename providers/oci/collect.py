@@ -84,12 +84,15 @@ class TenancyScan:
         def run() -> list[dict[str, Any]]:
             details = oci.resource_search.models.StructuredSearchDetails(
                 type="Structured", query="query all resources", matching_context_type="NONE")
-            return to_dict(self.session.pages("search", region, "search_resources", details, limit=1000))
+            items: list[dict[str, Any]] = to_dict(self.session.pages("search", region, "search_resources", details,
+                                                                     limit=1000))
+            return items
 
         result = self._once(f"search:{region}", run)
         if isinstance(result, OciCallError):
             raise result
-        return result
+        found: list[dict[str, Any]] = result
+        return found
 
     def of_type(self, region: str, *types: str) -> list[dict[str, Any]]:
         """Search results of the given resource types, live ones only."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,10 +45,11 @@ def days_since(timestamp: Any, now: datetime) -> int:
         timestamp = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=UTC)
-    return max(0, (now - timestamp).days)
+    delta: Any = now - timestamp
+    return max(0, int(delta.days))
 
 
-def normalize_bucket(bucket: Mapping[str, Any], replication: list[Mapping[str, Any]] | None,
+def normalize_bucket(bucket: Mapping[str, Any], replication: Sequence[Mapping[str, Any]] | None,
                      write_logged: bool | None) -> dict[str, Any]:
     """Facts of an Object Storage bucket; `None` inputs mean the detail could not be read."""
     public_type = bucket.get("public_access_type") or "NoPublicAccess"
@@ -167,7 +168,7 @@ def normalize_autonomous_db(adb: Mapping[str, Any]) -> dict[str, Any]:
     return attrs
 
 
-def normalize_database(db: Mapping[str, Any], associations: list[Mapping[str, Any]] | None) -> dict[str, Any]:
+def normalize_database(db: Mapping[str, Any], associations: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
     """Facts of a Base Database Service database: TDE key, automatic backups, Data Guard peers."""
     config = db.get("db_backup_config") or {}
     attrs: dict[str, Any] = {"encryption.at_rest": encryption_of(db.get("kms_key_id"))}
@@ -192,8 +193,8 @@ def normalize_key(key: Mapping[str, Any], replicas: list[str] | None) -> dict[st
     return attrs
 
 
-def normalize_user(user: Mapping[str, Any], api_keys: list[Mapping[str, Any]] | None,
-                   tokens: list[Mapping[str, Any]] | None, secrets: list[Mapping[str, Any]] | None,
+def normalize_user(user: Mapping[str, Any], api_keys: Sequence[Mapping[str, Any]] | None,
+                   tokens: Sequence[Mapping[str, Any]] | None, secrets: Sequence[Mapping[str, Any]] | None,
                    admin: bool | None, now: datetime) -> dict[str, Any]:
     """Facts of an IAM user: console password, MFA, long-term credentials and their age."""
     capabilities = user.get("capabilities") or {}
@@ -225,7 +226,7 @@ def normalize_password_policy(policy: Mapping[str, Any] | None) -> dict[str, Any
     return attrs
 
 
-def normalize_domain_password_policies(policies: list[Mapping[str, Any]]) -> dict[str, Any]:
+def normalize_domain_password_policies(policies: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Account facts from Identity Domains password policies: the weakest policy of any domain counts."""
     if not policies:
         return {"password_policy.present": False}

@@ -19,6 +19,7 @@ COLUMNS = (
     "check_id", "status", "severity", "category", "provider", "scope", "location", "resource_id",
     "resource_name", "resource_kind", "native_type", "title_ja", "title_en", "message_ja", "message_en",
     "remediation_ja", "remediation_en", "fingerprint", "origin", "references", "muted_reason", "evidence",
+    "baselined",
 )
 
 _LOCATION_FACTS = ("location", "locations", "region", "regions")
@@ -70,6 +71,7 @@ def rows(findings: Iterable[Finding], strings: _Interner, evidence: _Interner) -
             put(remediation.ja), put(remediation.en), put(f.fingerprint), put(_origin_text(f)),
             put(" ".join(map(str, f.references))), put(f.muted_reason or ""),
             evidence(ev) if ev is not None else -1,
+            put("1" if f.baselined else ""),
         ])
     return out
 

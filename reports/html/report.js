@@ -26,6 +26,7 @@
       resourceId: 'リソース ID', resourceName: 'リソース名', kind: '種類', nativeType: 'ネイティブ型', origin: '出所',
       live: 'ライブ (API)', code: 'コード', evidence: '証跡 (読み取った事実)', remediation: '対処方法',
       references: '参照 (準拠基準)', fingerprint: 'フィンガープリント', muted: '例外の理由', noEvidence: '記録された事実はありません。',
+      baseline: 'ベースライン', baselineNote: 'ベースラインに記録済み (--fail-on の判定には数えません)',
       service: 'サービス', region: 'リージョン', operation: '操作', reason: '理由', kinds: '影響を受ける種類',
       noErrors: '収集エラーはありません。', edition: '版', relation: '関係', supports: '支援 (supports)',
       covers: '網羅 (covers)', coverage: 'カバー率', control: '管理策', covering: 'カバーするチェック',
@@ -49,7 +50,8 @@
       resourceId: 'Resource id', resourceName: 'Resource name', kind: 'Kind', nativeType: 'Native type',
       origin: 'Origin', live: 'live (API)', code: 'code', evidence: 'Evidence (facts read)',
       remediation: 'Remediation', references: 'References (standards)', fingerprint: 'Fingerprint',
-      muted: 'Exception reason', noEvidence: 'No facts were recorded.', service: 'Service', region: 'Region',
+      muted: 'Exception reason', noEvidence: 'No facts were recorded.', baseline: 'baseline',
+      baselineNote: 'in the baseline file (not counted for --fail-on)', service: 'Service', region: 'Region',
       operation: 'Operation', reason: 'Reason', kinds: 'Kinds affected', noErrors: 'No collection errors.',
       edition: 'Edition', relation: 'Relation', supports: 'supports', covers: 'covers', coverage: 'Coverage',
       control: 'Control', covering: 'Covering checks', results: 'This scan', notCovered: 'not covered',
@@ -62,7 +64,7 @@
     }
   };
   var state = {
-    lang: D.lang === 'en' ? 'en' : 'ja', tab: 'overview', page: 0, sort: null, desc: false, selected: -1,
+    lang: D.lang === 'en' ? 'en' : 'ja', tab: 'overview', page: 0, sort: null, desc: false, selected: -1, fw: '',
     f: {status: '', severity: '', category: '', provider: '', scope: '', framework: '', q: ''}
   };
   var view = null;        // indexes of the rows that pass the filters, in display order
@@ -328,7 +330,8 @@
 
   function row(i) {
     var tr = el('tr', {cls: 'row' + (i === state.selected ? ' selected' : ''), 'data-fingerprint': cell(i, 'fingerprint'), tabindex: '0'},
-      el('td', null, badge('st', cell(i, 'status'), statusName(cell(i, 'status')))),
+      el('td', null, badge('st', cell(i, 'status'), statusName(cell(i, 'status'))),
+        cell(i, 'baselined') ? el('span', {cls: 'muted', text: ' ' + t('baseline')}) : null),
       el('td', null, badge('sev', cell(i, 'severity'), sevName(cell(i, 'severity')))),
       el('td', {text: cell(i, 'check_id')}),
       el('td', {text: local(i, 'title')}),
@@ -378,6 +381,7 @@
     item(t('location'), cell(i, 'location'));
     item(t('origin'), cell(i, 'origin') ? t('code') + ': ' + cell(i, 'origin') : t('live'));
     item(t('muted'), cell(i, 'muted_reason'));
+    item(t('baseline'), cell(i, 'baselined') ? t('baselineNote') : '');
     item(t('fingerprint'), cell(i, 'fingerprint'));
     box.appendChild(dl);
     box.appendChild(el('h3', {text: t('evidence')}));
@@ -415,7 +419,19 @@
 
   function frameworksSection() {
     var box = el('section', {id: 'frameworks'});
+    var sb = el('tbody');
     D.frameworks.forEach(function (fw) {
+      var tr = el('tr', {cls: 'row' + (state.fw === fw.id ? ' selected' : ''), 'data-summary': fw.id},
+        el('td', {text: fw.id}), el('td', {text: fw.title[state.lang]}), el('td', {text: fw.edition || '—'}),
+        el('td', {text: fw.relation ? t(fw.relation) : '—'}),
+        el('td', null, fw.percent + '% (' + fw.covered + '/' + fw.total + ') ', coverageBar(fw.percent)));
+      tr.addEventListener('click', function () { state.fw = state.fw === fw.id ? '' : fw.id; draw(); });
+      sb.appendChild(tr);
+    });
+    box.appendChild(el('div', {cls: 'panel'}, el('table', {id: 'frameworks-summary'}, el('thead', null, el('tr', null,
+      el('th', {text: t('framework')}), el('th', {text: t('titleCol')}), el('th', {text: t('edition')}),
+      el('th', {text: t('relation')}), el('th', {text: t('coverage')}))), sb)));
+    D.frameworks.filter(function (fw) { return !state.fw || state.fw === fw.id; }).forEach(function (fw) {
       var p = el('div', {cls: 'panel framework', 'data-framework': fw.id});
       p.appendChild(el('h2', {text: fw.title[state.lang] + ' (' + fw.id + ')'}));
       p.appendChild(el('p', null, t('edition') + ': ' + (fw.edition || '—') + ' · ' + t('relation') + ': ' +

@@ -57,6 +57,7 @@ class Fault:
     parent: str | None = None
     content: str | None = None
     asset_type: str | None = None
+    asset_types: tuple[str, ...] | None = None  # exactly these asset types, in order
     times: int | None = None
     retry_after: float = 1.0
     delay: float = 2.0
@@ -67,7 +68,8 @@ class Fault:
         if self.times is not None and self.fired >= self.times:
             return False
         return ((self.parent is None or parent == self.parent) and (self.content is None or content == self.content)
-                and (self.asset_type is None or self.asset_type in types))
+                and (self.asset_type is None or self.asset_type in types)
+                and (self.asset_types is None or tuple(types) == self.asset_types))
 
 
 @dataclass
@@ -160,7 +162,8 @@ def _handler(server: FakeAssetServer) -> type[BaseHTTPRequestHandler]:
             if server.page_cap:
                 size = min(size, server.page_cap)
             server.log({"method": "GET", "parent": parent, "content_type": content, "asset_types": types,
-                        "page_token": token, "page_size": size})
+                        "page_token": token, "page_size": size,
+                        "authorization": self.headers.get("Authorization", "")})
             fault = server.fault_for(parent, content, types)
             if fault is not None and self._inject(fault, parent, content, types, token, size):
                 return

@@ -171,7 +171,8 @@ class FakeOci:
         return [(method, rx(path), op, fn) for method, path, op, fn in table]
 
     def _tenancy(self) -> dict[str, Any]:
-        return self.state["tenancy"]
+        tenancy: dict[str, Any] = self.state["tenancy"]
+        return tenancy
 
     def _region(self, region: str) -> dict[str, Any]:
         return self.state["regions"].get(region) or {}

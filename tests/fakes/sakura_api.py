@@ -31,7 +31,8 @@ FIXTURE_KEYS = {"server": "servers", "disk": "disks", "switch": "switches", "int
 
 def load_state() -> dict[str, Any]:
     """A fresh copy of the fixture account."""
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+    state: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    return state
 
 
 @dataclass

@@ -81,3 +81,13 @@ def test_the_page_script_never_parses_html_from_data() -> None:
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
                  "setTimeout('", 'setTimeout("', "fetch(", "XMLHttpRequest", "import("):
         assert sink not in script, sink
+
+
+def test_baselined_findings_are_marked() -> None:
+    from dataclasses import replace
+
+    result = sample_result()
+    result.findings[0] = replace(result.findings[0], baselined=True)
+    data = _data(render(result, "en").decode())
+    flags = [data["strings"][row[COLUMNS.index("baselined")]] for row in data["findings"]]
+    assert flags.count("1") == 1 and flags.count("") == len(flags) - 1

@@ -112,6 +112,10 @@ def test_a_person_reads_the_report_in_chromium() -> None:
 
         # frameworks with computed coverage, and the collection errors
         page.click("#tab-frameworks")
+        assert page.locator("#frameworks-summary tbody tr").count() == page.locator(".framework").count() >= 4
+        page.click("#frameworks-summary tr[data-summary='gc-guardrails']")
+        assert page.locator(".framework").count() == 1
+        page.screenshot(path=str(OUT / "html-report-frameworks.png"))
         guard = page.inner_text("[data-framework='gc-guardrails']")
         assert "Coverage:" in guard and "region-restriction" in guard and "GC-RES-001" in guard
         # a control with results opens the findings that reference it

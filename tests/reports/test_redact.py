@@ -118,3 +118,12 @@ def test_names_with_separators_are_found_in_text() -> None:
     other = r.known("name", "<img src=x onerror=alert(1)>")
     out = r.text("copy of my bucket (prod) failed; see <img src=x onerror=alert(1)> and my bucket (test)")
     assert out == f"copy of {token} failed; see {other} and my bucket (test)"
+
+
+def test_names_that_are_report_words_and_logical_ids() -> None:
+    r = Redactor()
+    public = r.known("name", "public")
+    web = r.known("name", "WebGroup")
+    assert r.exact("public") == public
+    assert r.text("Not compliant: public = True") == "Not compliant: public = True"
+    assert r.text("rule WebGroup.SecurityGroupIngress[1] from ::/0") == f"rule {web}.SecurityGroupIngress[1] from ::/0"

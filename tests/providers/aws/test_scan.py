@@ -131,14 +131,12 @@ def test_destination_outside_scope_is_unknown_not_fail(world: World) -> None:
     from providers.aws.calls import Failed
     from providers.aws.storage import normalize_bucket
 
-    replies = {op: Failed("s3:" + op, "NoSuchBucketPolicy") for op in ()}
-    assert replies == {}
+    assert _status(world, "GC-RES-004", "gov-data") is Status.PASS
+    no_account_block = Failed("s3control:GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration")
+    rule = {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::elsewhere"}}
     r = normalize_bucket("b", "1", {"LocationConstraint": "ap-northeast-1"},
-                         _empty_replies({"get_bucket_replication": {"ReplicationConfiguration": {"Rules": [
-                             {"Status": "Enabled", "Destination": {"Bucket": "arn:aws:s3:::elsewhere"}}]}}}),
-                         {"NoSuchPublicAccessBlockConfiguration": True} and Failed("s3control:GetPublicAccessBlock",
-                                                                                   "NoSuchPublicAccessBlockConfiguration"),
-                         {"b": "ap-northeast-1"})
+                         _empty_replies({"get_bucket_replication": {"ReplicationConfiguration": {"Rules": [rule]}}}),
+                         no_account_block, {"b": "ap-northeast-1"})
     [value] = r.attrs["replication.locations"]
     assert "outside scanned scope" in value.reason
 

@@ -33,3 +33,21 @@ def test_endpoint_from_option_or_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert Settings.from_target({"endpoint": "https://management.example"}).endpoint == "https://management.example"
     monkeypatch.delenv("GOVSCAN_AZURE_ENDPOINT")
     assert Settings.from_target({}).endpoint == "https://management.azure.com"
+
+
+def test_default_credential_gets_the_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DefaultAzureCredential itself never runs in a test: a stub records what it would be given."""
+    import azure.identity
+
+    from providers.azure.client import credential
+
+    seen: dict[str, object] = {}
+
+    class Stub:
+        def __init__(self, **kwargs: object) -> None:
+            seen.update(kwargs)
+
+    monkeypatch.setattr(azure.identity, "DefaultAzureCredential", Stub)
+    monkeypatch.delenv("GOVSCAN_AZURE_ANONYMOUS", raising=False)
+    assert isinstance(credential(Settings(tenant="1111")), Stub)
+    assert seen["workload_identity_tenant_id"] == "1111" and seen["shared_cache_tenant_id"] == "1111"

@@ -42,6 +42,7 @@ BOTH_WAYS: dict[str, tuple[str, str]] = {
     "GC-LOG-008": ("vnet-a", "vnet-b"),
     "GC-LOG-011": ("sql-gov-a", "sql-gov-b"),
     "GC-LOG-301": ("activitylog-to-archive", "servicehealth-only"),
+    "GC-LOG-302": ("kv-gov-a", "kv-gov-b"),
     "GC-NET-001": ("nsg-app-a", "nsg-web-b"),
     "GC-NET-002": ("nsg-app-a", "nsg-web-b"),
     "GC-NET-004": ("govdataa01", "govbackupb02"),

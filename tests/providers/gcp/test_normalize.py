@@ -136,6 +136,10 @@ def test_bigquery_kms_logging_and_services() -> None:
     gcs = valid(logs.normalize_sink(asset("/sinks/to-gcs")))
     assert isinstance(gcs.attrs["destination.locations"][0], Unknown)
     assert valid(logs.normalize_sink(asset("/sinks/to-us-bucket"))).attrs["enabled"] is False
+    resolved = valid(logs.normalize_sink(asset("/sinks/to-bq-us"), ["us"]))
+    assert resolved.location == "us" and resolved.attrs["destination.locations"] == ["us"]
+    assert logs.destination_asset("bigquery.googleapis.com/projects/p/datasets/d") == "//bigquery.googleapis.com/projects/p/datasets/d"
+    assert logs.destination_asset("pubsub.googleapis.com/projects/p/topics/t") is None
     bucket = valid(logs.normalize_log_bucket(asset("/buckets/_Default")))
     assert bucket.location == "global" and bucket.attrs["retention_days"] == 30 and bucket.attrs["retention.locked"] is False
     repo = valid(services.normalize_repository(asset("/repositories/images")))

@@ -88,6 +88,9 @@ def test_findings_on_the_fixture_resources(org_scan) -> None:
     assert verdict[("GC-RES-001", "opendata")] is Status.FAIL  # BigQuery `US`
     assert verdict[("GC-RES-018", "anywhere")] is Status.FAIL
     assert verdict[("GC-RES-001", "_Default")] is Status.UNKNOWN  # global log bucket: review, never PASS
+    assert verdict[("GC-RES-011", "to-gcs")] is Status.PASS  # destination bucket resolved to asia-northeast1
+    assert verdict[("GC-RES-011", "to-bq-us")] is Status.FAIL  # destination dataset in US
+    assert verdict[("GC-RES-011", "to-other-org")] is Status.UNKNOWN  # destination outside the scanned scope
 
 
 def test_paging_follows_next_page_token(org_scan) -> None:

@@ -32,7 +32,7 @@ def test_every_emitted_resource_matches_the_kinds_table(fake: FakeOci) -> None:
     for resource in resources:
         assert validate_resource_facts(resource.kind, resource.attrs) == [], resource.name
         assert resource.provider == "oci" and resource.scope == TENANCY
-        assert resource.location == resource.location.lower()
+        assert str(resource.location) == str(resource.location).lower()
 
 
 def test_security_list_rules_become_firewall_rules() -> None:

@@ -24,7 +24,7 @@ def test_every_emitted_resource_matches_the_kinds_table(fake: FakeSakura) -> Non
     assert len(resources) > 35
     for resource in resources:
         assert validate_resource_facts(resource.kind, resource.attrs) == [], resource.name
-        assert resource.scope == ACCOUNT and resource.location == resource.location.lower()
+        assert resource.scope == ACCOUNT and str(resource.location) == str(resource.location).lower()
 
 
 def test_packet_filter_without_final_deny_lets_unmatched_traffic_through() -> None:
