@@ -406,14 +406,40 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         public = bool(network) and str(action or "Allow").lower() != "deny"
     attrs = {
         "deletion_protection": purge,  # soft delete cannot be turned off; purge protection is off by default
-        "replication.locations": [],
+        # Vault contents are replicated to the paired region (Microsoft's documented behaviour, as live).
+        "replication.locations": _pair_list(_loc(tf)),
         "public_network_access": public,
+        "access_logging": any_of(_audits(d) for d in pointing_at(ctx, tf, "azurerm_monitor_diagnostic_setting",
+                                                                 "target_resource_id")),
         "expiry_set": all_of(is_set(k.values.get("expiration_date")) for k in keys),
         "rotation.enabled": _all_rotate(keys),
     }
     yield build(tf, ctx, PROVIDER, "kms.key", _loc(tf), attrs,
                 {"deletion_protection": "purge_protection_enabled", "public_network_access": "public_network_access_enabled"},
                 name=known_str(tf.values.get("name")))
+
+
+def _pair_list(where: str | Unknown) -> list[str] | Unknown:
+    pair = paired(where)
+    return pair if isinstance(pair, Unknown) else [pair]
+
+
+def _audits(setting: TfResource) -> bool | Unknown:
+    """A diagnostic setting that exports audit events (AuditEvent, or the audit / allLogs groups) somewhere."""
+    destination = any_of(is_set(setting.values.get(k)) for k in (
+        "storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id"))
+    if destination is not True:
+        return destination
+    entries = blocks(setting, "enabled_log")
+    legacy = blocks(setting, "log")
+    pending = first_unknown(entries, legacy)
+    if pending is not None:
+        return pending
+    audit = [label(e.get("category")).lower() == "auditevent"
+             or label(e.get("category_group")).lower() in ("audit", "alllogs") for e in entries]
+    audit += [as_bool(e.get("enabled"), True) is True and label(e.get("category")).lower() == "auditevent"
+              for e in legacy]
+    return any(audit)
 
 
 def _all_rotate(keys: list[TfResource]) -> bool | Unknown:
