@@ -13,6 +13,8 @@ from scanner.kinds import FirewallRule
 from scanner.model import Unknown
 
 NO_REGION = "no region set; the provider default decides"
+# Sources of an Unknown that are not another resource (a variable or local without a value may be null).
+_NOT_RESOURCES = ("var.", "local.", "each.", "count.", "path.", "terraform.")
 
 
 def lower(value: str) -> str:
@@ -206,3 +208,43 @@ def join_keys_unknown(ctx: TfContext, target: TfResource, type_: str, by: str,
         if isinstance(value, str) and value:
             return Unknown(f"{candidate.address}.{by} names {value!r}, and this resource's name is not known")
     return None
+
+
+def key_encryption(value: Any) -> str | Unknown:
+    """`encryption.at_rest` from a customer key argument: set -> customer_key, absent or empty -> provider_key.
+
+    A reference to a key resource or data source (Unknown whose source is that resource) is set; a
+    variable, a local or an expression that could not be evaluated may still be null, so the fact
+    stays Unknown.
+    """
+    if isinstance(value, Unknown):
+        if value.source and not value.source.startswith(_NOT_RESOURCES):
+            return "customer_key"
+        return Unknown(f"the key argument is not known: {value.reason}", value.source)
+    return "customer_key" if value not in (None, "") else "provider_key"
+
+
+def is_set(value: Any) -> bool | Unknown:
+    """Whether an optional argument is set: a reference to another resource counts as set (its value comes
+    at apply time); a variable or local without a value, or an unevaluated expression, stays Unknown."""
+    if isinstance(value, Unknown):
+        if value.source and not value.source.startswith(_NOT_RESOURCES):
+            return True
+        return Unknown(f"whether it is set is not known: {value.reason}", value.source)
+    return value not in (None, "", [])
+
+
+def any_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
+    """True if any verdict is True, else the first Unknown, else False."""
+    items = list(verdicts)
+    if any(v is True for v in items):
+        return True
+    return opt(first_unknown(*items), False)
+
+
+def all_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
+    """False if any verdict is False, else the first Unknown, else True."""
+    items = list(verdicts)
+    if any(v is False for v in items):
+        return False
+    return opt(first_unknown(*items), True)

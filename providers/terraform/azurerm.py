@@ -12,10 +12,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    all_of,
+    any_of,
     azure_location,
     blocks,
     first_unknown,
+    is_set,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     location,
@@ -149,8 +153,7 @@ def storage_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 @maps("azurerm_managed_disk")
 def managed_disk(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A managed disk: always encrypted at rest; a disk encryption set makes it customer-keyed."""
-    des = tf.values.get("disk_encryption_set_id")
-    encryption = "customer_key" if des is not None else "provider_key"
+    encryption = key_encryption(tf.values.get("disk_encryption_set_id"))
     backups = pointing_at(ctx, tf, "azurerm_data_protection_backup_instance_disk", "disk_id")
     attrs = {"encryption.at_rest": encryption, "backup.enabled": bool(backups)}
     yield build(tf, ctx, PROVIDER, "compute.disk", _loc(tf), attrs,
@@ -171,8 +174,9 @@ def virtual_machine(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if isinstance(configs, Unknown):
             public = configs
             break
-        if any(c.get("public_ip_address_id") is not None for c in configs):
-            public = True
+        nic_public = any_of(is_set(c.get("public_ip_address_id")) for c in configs)
+        if nic_public is not False:
+            public = nic_public
             break
     secure = as_bool(tf.values.get("secure_boot_enabled"), False)
     vtpm = as_bool(tf.values.get("vtpm_enabled"), False)
@@ -309,7 +313,7 @@ def mssql_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     where = _loc(server) if server else Unknown("the server is not declared in this code, so the region is not known")
     tde = as_bool(tf.values.get("transparent_data_encryption_enabled"), True)
     key = tf.values.get("transparent_data_encryption_key_vault_key_id")
-    encryption = tde if isinstance(tde, Unknown) else ("customer_key" if key is not None else "provider_key") if tde else "none"
+    encryption = tde if isinstance(tde, Unknown) else key_encryption(key) if tde else "none"
     redundancy = tf.values.get("storage_account_type")
     if isinstance(redundancy, Unknown):
         backups: Any = redundancy
@@ -329,8 +333,9 @@ def mssql_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def flexible_server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """A PostgreSQL or MySQL flexible server: TLS, geo-redundant backup, HA, CMK and replicas."""
     where = _loc(tf)
-    subnet = tf.values.get("delegated_subnet_id")
-    public = as_bool(tf.values.get("public_network_access_enabled"), subnet is None)
+    delegated = is_set(tf.values.get("delegated_subnet_id"))
+    default: bool | Unknown = delegated if isinstance(delegated, Unknown) else not delegated
+    public = as_bool(tf.values.get("public_network_access_enabled"), default)
     days = as_int(tf.values.get("backup_retention_days"))
     geo = as_bool(tf.values.get("geo_redundant_backup_enabled"), False)
     config_type = tf.type.replace("_server", "_server_configuration")
@@ -370,11 +375,16 @@ def cosmosdb_account(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         bad = next((p for p in places if isinstance(p, Unknown)), None)
         replicas = bad if bad is not None else sorted({azure_location(p) for p in places if isinstance(p, str)})
     public = as_bool(tf.values.get("public_network_access_enabled"), True)
-    if public is True and (as_bool(tf.values.get("is_virtual_network_filter_enabled"), False) is True
-                           or tf.values.get("ip_range_filter") not in (None, "", [])):
-        public = False
+    vnet_filter = as_bool(tf.values.get("is_virtual_network_filter_enabled"), False)
+    ip_filter = tf.values.get("ip_range_filter")
+    if public is True:
+        pending = first_unknown(vnet_filter, ip_filter)
+        if vnet_filter is True or (isinstance(ip_filter, list | str) and len(ip_filter) > 0):
+            public = False
+        elif pending is not None:
+            public = pending
     attrs = {"replication.locations": replicas,
-             "encryption.at_rest": "customer_key" if tf.values.get("key_vault_key_id") is not None else "provider_key",
+             "encryption.at_rest": key_encryption(tf.values.get("key_vault_key_id")),
              "public": public,
              "backup.pitr": label(tf.get("backup.0.type"), "Periodic").lower() == "continuous"}
     yield build(tf, ctx, PROVIDER, "nosql.table", _loc(tf), attrs,
@@ -396,14 +406,40 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         public = bool(network) and str(action or "Allow").lower() != "deny"
     attrs = {
         "deletion_protection": purge,  # soft delete cannot be turned off; purge protection is off by default
-        "replication.locations": [],
+        # Vault contents are replicated to the paired region (Microsoft's documented behaviour, as live).
+        "replication.locations": _pair_list(_loc(tf)),
         "public_network_access": public,
-        "expiry_set": all(k.values.get("expiration_date") is not None for k in keys),
+        "access_logging": any_of(_audits(d) for d in pointing_at(ctx, tf, "azurerm_monitor_diagnostic_setting",
+                                                                 "target_resource_id")),
+        "expiry_set": all_of(is_set(k.values.get("expiration_date")) for k in keys),
         "rotation.enabled": _all_rotate(keys),
     }
     yield build(tf, ctx, PROVIDER, "kms.key", _loc(tf), attrs,
                 {"deletion_protection": "purge_protection_enabled", "public_network_access": "public_network_access_enabled"},
                 name=known_str(tf.values.get("name")))
+
+
+def _pair_list(where: str | Unknown) -> list[str] | Unknown:
+    pair = paired(where)
+    return pair if isinstance(pair, Unknown) else [pair]
+
+
+def _audits(setting: TfResource) -> bool | Unknown:
+    """A diagnostic setting that exports audit events (AuditEvent, or the audit / allLogs groups) somewhere."""
+    destination = any_of(is_set(setting.values.get(k)) for k in (
+        "storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id"))
+    if destination is not True:
+        return destination
+    entries = blocks(setting, "enabled_log")
+    legacy = blocks(setting, "log")
+    pending = first_unknown(entries, legacy)
+    if pending is not None:
+        return pending
+    audit = [label(e.get("category")).lower() == "auditevent"
+             or label(e.get("category_group")).lower() in ("audit", "alllogs") for e in entries]
+    audit += [as_bool(e.get("enabled"), True) is True and label(e.get("category")).lower() == "auditevent"
+              for e in legacy]
+    return any(audit)
 
 
 def _all_rotate(keys: list[TfResource]) -> bool | Unknown:

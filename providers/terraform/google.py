@@ -8,14 +8,18 @@ storage policy may store messages in any region); see docs/iac-clouds.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    any_of,
     blocks,
     first_unknown,
+    is_set,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     location,
@@ -58,10 +62,8 @@ def _labels(tf: TfResource) -> Any:
 
 
 def _key(value: Any) -> str | Unknown:
-    """encryption.at_rest from a KMS key attribute: set (even by reference) -> customer_key."""
-    if isinstance(value, Unknown):
-        return "customer_key"  # a reference to a key that is created by this code
-    return "customer_key" if known_str(value) else "provider_key"
+    """encryption.at_rest from a KMS key attribute (see `key_encryption`)."""
+    return key_encryption(value)
 
 
 def _location_in_name(name: str) -> str:
@@ -72,14 +74,29 @@ def _location_in_name(name: str) -> str:
     return ""
 
 
+def _grant_members(grant: TfResource) -> list[str] | Unknown:
+    """The principals of an IAM member, binding or policy resource (policy_data as JSON text)."""
+    if grant.type.endswith("_iam_policy"):
+        data = grant.values.get("policy_data")
+        if isinstance(data, Unknown):
+            return Unknown(f"the policy data is not known: {data.reason}", data.source)
+        try:
+            policy = json.loads(data) if isinstance(data, str) else {}
+        except ValueError:
+            return Unknown("policy_data is not valid JSON")
+        bindings = policy.get("bindings") if isinstance(policy, Mapping) else None
+        return [str(m) for b in bindings or [] if isinstance(b, Mapping) for m in b.get("members") or []]
+    members = grant.values.get("members") if "members" in grant.values else [grant.values.get("member")]
+    return str_list(members)
+
+
 def _public_members(ctx: TfContext, target: TfResource, types: tuple[str, ...], by: str,
                     keys: tuple[str, ...] = ("name", "id", "self_link")) -> bool | Unknown:
     """True when an IAM member/binding resource in the code grants a public principal on `target`."""
     undecided: Unknown | None = None
     for type_ in types:
         for grant in pointing_at(ctx, target, type_, by, keys):
-            members = grant.values.get("members") if "members" in grant.values else [grant.values.get("member")]
-            found = str_list(members)
+            found = _grant_members(grant)
             if isinstance(found, Unknown):
                 undecided = Unknown(f"{grant.address}: members are not known: {found.reason}", found.source)
             elif any(m in PUBLIC_MEMBERS for m in found):
@@ -136,12 +153,13 @@ def storage_bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             versioning = True  # new buckets get the 7-day soft delete policy unless it is set to 0
     prevention = tf.values.get("public_access_prevention")
     enforced = prevention if isinstance(prevention, Unknown) else str(prevention or "inherited").lower() == "enforced"
-    public = _public_members(ctx, tf, ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"), "bucket")
+    public = _public_members(ctx, tf, ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding",
+                                         "google_storage_bucket_iam_policy"), "bucket")
     attrs = {
         "encryption.at_rest": _key(tf.get("encryption.0.default_kms_key_name")),
         "replication.locations": copies,
         "versioning": versioning,
-        "access_logging": tf.get("logging.0.log_bucket") is not None,
+        "access_logging": is_set(tf.get("logging.0.log_bucket")),
         "retention.locked": as_bool(tf.get("retention_policy.0.is_locked"), False),
         "uniform_access": as_bool(tf.values.get("uniform_bucket_level_access"), False),
         "public_access_block": enforced,
@@ -165,12 +183,18 @@ def _metadata_flag(tf: TfResource, ctx: TfContext, key: str) -> bool | Unknown:
         return value if isinstance(value, Unknown) else str(value).lower() in ("true", "1", "yes", "on")
     for project in ctx.of_type("google_compute_project_metadata"):
         meta = project.values.get("metadata")
+        if isinstance(meta, Unknown):
+            return Unknown(f"{project.address}: project metadata is not known: {meta.reason}", meta.source)
         if isinstance(meta, Mapping) and key in meta:
-            return str(meta[key]).lower() in ("true", "1", "yes", "on")
+            return _truthy(meta[key])
     for item in ctx.of_type("google_compute_project_metadata_item"):
         if item.values.get("key") == key:
-            return str(item.values.get("value")).lower() in ("true", "1", "yes", "on")
+            return _truthy(item.values.get("value"))
     return False
+
+
+def _truthy(value: Any) -> bool | Unknown:
+    return value if isinstance(value, Unknown) else str(value).lower() in ("true", "1", "yes", "on")
 
 
 def _own_metadata_flag(tf: TfResource, key: str) -> bool | Unknown:
@@ -237,8 +261,8 @@ def compute_disk(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     if isinstance(key, Unknown):
         encryption: str | Unknown = key
     else:
-        encryption = "customer_key" if any(
-            k.get(a) is not None for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key")) else "provider_key"
+        chosen = any_of(is_set(k.get(a)) for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key"))
+        encryption = chosen if isinstance(chosen, Unknown) else "customer_key" if chosen else "provider_key"
     policies = tf.values.get("resource_policies")
     attached = pointing_at(ctx, tf, "google_compute_disk_resource_policy_attachment", "disk")
     backup = True if attached or (isinstance(policies, list) and policies) else (
@@ -440,7 +464,8 @@ def bigquery_dataset(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         public = True if any(g in PUBLIC_MEMBERS for g in grantees if isinstance(g, str)) else opt(
             first_unknown(*grantees), False)
     if public is False:
-        public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding"),
+        public = _public_members(ctx, tf, ("google_bigquery_dataset_iam_member", "google_bigquery_dataset_iam_binding",
+                                                     "google_bigquery_dataset_iam_policy"),
                                  "dataset_id", ("dataset_id", "id"))
     attrs = {"encryption.at_rest": _key(tf.get("default_encryption_configuration.0.kms_key_name")), "public": public}
     yield build(tf, ctx, PROVIDER, "analytics.dataset", where, attrs,
@@ -466,7 +491,8 @@ def kms_crypto_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     period = tf.values.get("rotation_period")
     purpose = label(tf.values.get("purpose"), "ENCRYPT_DECRYPT")
     attrs: dict[str, Any] = {"public": _public_members(
-        ctx, tf, ("google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding"), "crypto_key_id")}
+        ctx, tf, ("google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding",
+                                           "google_kms_crypto_key_iam_policy"), "crypto_key_id")}
     if purpose != "ENCRYPT_DECRYPT":
         attrs["rotation.enabled"] = Unknown("automatic rotation does not apply to asymmetric or MAC keys")
     elif isinstance(period, Unknown):

@@ -13,8 +13,12 @@ from typing import Any
 
 from providers.terraform._clouds import (
     NO_REGION,
+    any_of,
     blocks,
+    first_unknown,
+    is_set,
     join_keys_unknown,
+    key_encryption,
     known_str,
     label,
     pointing_at,
@@ -62,8 +66,8 @@ def _tags(tf: TfResource) -> Any:
     return {**defined, **free}
 
 
-def _key(value: Any) -> str:
-    return "customer_key" if value is not None and value != "" else "provider_key"
+def _key(value: Any) -> str | Unknown:
+    return key_encryption(value)
 
 
 def _name(tf: TfResource) -> str | None:
@@ -111,9 +115,10 @@ def bucket(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 
 
 # -- Block storage -----------------------------------------------------------------------------------
-def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool, list[Any]]:
+def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool | Unknown, list[Any]]:
     """Whether a backup policy is assigned to the volume, and where its backups are copied."""
-    policy_ids = [tf.values.get("backup_policy_id")] if tf.values.get("backup_policy_id") is not None else []
+    own = tf.values.get("backup_policy_id")
+    policy_ids = [own] if is_set(own) is not False else []
     policy_ids += [a.values.get("policy_id") for a in pointing_at(ctx, tf, "oci_core_volume_backup_policy_assignment",
                                                                   "asset_id")]
     copies: list[Any] = []
@@ -128,7 +133,7 @@ def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool, list[Any]]:
             copies.append(dest)
         elif known_str(dest):
             copies.append(dest.lower())
-    return bool(policy_ids), copies
+    return any_of([is_set(p) for p in policy_ids]), copies
 
 
 @maps("oci_core_volume", "oci_core_boot_volume")
@@ -179,10 +184,16 @@ def instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         "metadata.token_required": as_bool(tf.get("instance_options.0.are_legacy_imds_endpoints_disabled"), False),
         "in_transit_encryption": as_bool(tf.get("launch_options.0.is_pv_encryption_in_transit_enabled"), False),
     }
-    platform = tf.get("platform_config.0")
-    if isinstance(platform, Mapping):
-        attrs["shielded_vm"] = platform.get("is_secure_boot_enabled") is True and (
-            platform.get("is_measured_boot_enabled") is True or platform.get("is_trusted_platform_module_enabled") is True)
+    platform = blocks(tf, "platform_config")
+    if isinstance(platform, Unknown):
+        attrs["shielded_vm"] = platform
+    elif not platform:
+        attrs["shielded_vm"] = False  # Shielded instance features are off unless platform_config turns them on
+    else:
+        flags = [platform[0].get(k) for k in ("is_secure_boot_enabled", "is_measured_boot_enabled",
+                                              "is_trusted_platform_module_enabled")]
+        pending = first_unknown(*flags)
+        attrs["shielded_vm"] = pending if pending is not None else flags[0] is True and (flags[1] is True or flags[2] is True)
     yield build(tf, ctx, PROVIDER, "compute.instance", region(tf), attrs, {
         "location": "availability_domain", "public_ip": "create_vnic_details.0.assign_public_ip",
         "metadata.token_required": "instance_options.0.are_legacy_imds_endpoints_disabled",
@@ -275,9 +286,11 @@ def subnet(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def autonomous_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """An Autonomous Database: network exposure, key, backups, Data Guard standbys' regions."""
     allowed = tf.values.get("whitelisted_ips")
-    private = tf.values.get("subnet_id") is not None or tf.values.get("private_endpoint_label") is not None
-    if private:
+    private = any_of([is_set(tf.values.get("subnet_id")), is_set(tf.values.get("private_endpoint_label"))])
+    if private is True:
         public: Any = False
+    elif isinstance(private, Unknown):
+        public = private
     elif isinstance(allowed, Unknown):
         public = allowed
     else:

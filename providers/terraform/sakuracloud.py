@@ -14,8 +14,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
+    all_of,
     blocks,
     first_unknown,
+    is_set,
+    key_encryption,
     known_str,
     label,
     location,
@@ -33,7 +36,7 @@ from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
 PROVIDER = "sakura"
-KINDS = ("compute.instance", "compute.disk", "network.firewall", "network.vpc", "database.instance", "storage.file",
+KINDS = ("account", "compute.instance", "compute.disk", "network.firewall", "network.vpc", "database.instance", "storage.file",
          "backup.plan", "network.loadbalancer", "cdn.distribution")
 
 _PROTOCOLS = {"ip": "all", "tcp": "tcp", "udp": "udp", "icmp": "icmp", "fragment": "fragment"}
@@ -82,7 +85,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         shared = [n for n in nics if n.get("upstream") == "shared"]
         unknown = next((n.get("upstream") for n in nics if isinstance(n.get("upstream"), Unknown)
                         and not n.get("upstream").source), None)
-        filtered = [n.get("packet_filter_id") not in (None, "") for n in nics]
+        filtered = [is_set(n.get("packet_filter_id")) for n in nics]
         public: Any = bool(shared)
         if not shared:
             for nic in nics:
@@ -95,7 +98,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
                     break
         attrs = {
             "network.shared_segment": unknown if unknown is not None else bool(shared),
-            "firewall.attached": bool(filtered) and all(filtered),
+            "firewall.attached": all_of(filtered) if filtered else False,
             "public_ip": public,
         }
     yield build(tf, ctx, PROVIDER, "compute.instance", _zone(tf), attrs,
@@ -110,7 +113,7 @@ def encryption(algorithm: Any, key: Any) -> str | Unknown:
         return algorithm
     if str(algorithm or "none").lower() == "none":
         return "none"
-    return "customer_key" if key is not None and key != "" else "provider_key"
+    return key_encryption(key)
 
 
 @maps("sakuracloud_disk")
@@ -304,3 +307,27 @@ def gslb(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """GSLB: a global DNS-based traffic service."""
     yield build(tf, ctx, PROVIDER, "cdn.distribution", "global", {}, name=_name(tf), tags=_tags(tf))
 
+
+
+def _notifies(monitor: TfResource) -> bool | Unknown:
+    """An enabled monitor (the default) that sends e-mail (on by default) or Slack notifications."""
+    enabled = as_bool(monitor.values.get("enabled"), True)
+    email = as_bool(monitor.values.get("notify_email_enabled"), True)
+    slack = as_bool(monitor.values.get("notify_slack_enabled"), False)
+    pending = first_unknown(enabled, email, slack)
+    if pending is not None:
+        return pending
+    return enabled is True and (email is True or slack is True)
+
+
+@maps("sakuracloud_simple_monitor")
+def simple_monitor(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
+    """The account's monitoring, once per configuration (from the first monitor): any monitor that notifies."""
+    monitors = sorted(ctx.of_type("sakuracloud_simple_monitor"), key=lambda m: m.address) or [tf]
+    if monitors[0].address != tf.address:
+        return
+    verdicts = [_notifies(m) for m in monitors]
+    configured: Any = True if any(v is True for v in verdicts) else opt(first_unknown(*verdicts), False)
+    yield build(tf, ctx, PROVIDER, "account", "global", {"monitoring.configured": configured},
+                {"monitoring.configured": "enabled"}, name="simple monitors", tags={},
+                address="sakuracloud_simple_monitor")

@@ -174,3 +174,9 @@ def test_nsg_allow_shadowed_by_a_higher_priority_deny_is_left_out() -> None:
     vm = one(tf("azurerm_linux_virtual_machine.v", {"name": "v", "location": "japaneast", "network_interface_ids": [],
                                                     "secure_boot_enabled": True, "vtpm_enabled": True}))
     assert vm.attrs["shielded_vm"] is True and vm.attrs["public_ip"] is False
+
+
+def test_delegated_subnet_from_a_variable_without_value_is_unknown() -> None:
+    server = one(tf("azurerm_postgresql_flexible_server.p", {"name": "p", "location": "japaneast",
+                                                              "delegated_subnet_id": Unknown("no value", "var.subnet")}))
+    assert status(server, "GC-NET-005") is U

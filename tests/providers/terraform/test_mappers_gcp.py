@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from providers.terraform._clouds import NO_REGION
 from providers.terraform.google import value_group
 from scanner.model import Mute, Status, Unknown
@@ -176,3 +178,24 @@ def test_mutes_and_unknown_members_pass_through() -> None:
     resource = one(bucket, grant)
     assert resource.mutes == (mute,)
     assert status(resource, "GC-NET-004") is U
+
+
+def test_unevaluated_key_argument_is_unknown_but_a_reference_is_a_customer_key() -> None:
+    referenced = one(tf("google_pubsub_topic.t", {"name": "t", "kms_key_name": Unknown("after apply",
+                                                                                       "google_kms_crypto_key.k.id")}))
+    assert referenced.attrs["encryption.at_rest"] == "customer_key"
+    unevaluated = one(tf("google_pubsub_topic.t", {"name": "t", "kms_key_name": Unknown("lookup() is not evaluated")}))
+    assert isinstance(unevaluated.attrs["encryption.at_rest"], Unknown)
+    assert status(unevaluated, "GC-ENC-012") is U
+    variable = one(tf("google_pubsub_topic.t", {"name": "t", "kms_key_name": Unknown("variable key has no value", "var.key")}))
+    assert isinstance(variable.attrs["encryption.at_rest"], Unknown)
+
+
+def test_iam_policy_resources() -> None:
+    bucket = tf("google_storage_bucket.b", {"name": "b", "location": "ASIA-NORTHEAST1"})
+    literal = tf("google_storage_bucket_iam_policy.p", {"bucket": "b", "policy_data": json.dumps(
+        {"bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}]})})
+    assert status(one(bucket, literal), "GC-NET-004") is F
+    data = tf("google_storage_bucket_iam_policy.p", {"bucket": "b", "policy_data": Unknown(
+        "data source", "data.google_iam_policy.viewers.policy_data")})
+    assert status(one(bucket, data), "GC-NET-004") is U

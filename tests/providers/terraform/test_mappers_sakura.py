@@ -112,3 +112,22 @@ def test_findings_point_at_the_attribute_that_sets_the_fact() -> None:
     assert lines[legacy.origin.line_of(["location"]) - 1].strip() == 'zone = "is1a"'
     anycast = r["sakuracloud_proxylb.anycast"]
     assert lines[anycast.origin.line_of(["location"]) - 1].strip() == 'region = "anycast"'
+
+
+def test_simple_monitors_give_the_account_monitoring_fact() -> None:
+    _, r = hcl("sakura")
+    account = r["sakuracloud_simple_monitor"]
+    assert account.kind == "account" and account.attrs == {"monitoring.configured": True}
+    assert status(account, "GC-LOG-501") is P
+    silent = one(tf("sakuracloud_simple_monitor.m", {"target": "x", "enabled": True, "notify_email_enabled": False}))
+    assert silent.attrs["monitoring.configured"] is False and status(silent, "GC-LOG-501") is F
+
+
+def test_packet_filter_from_a_variable_without_value_is_unknown() -> None:
+    server = one(tf("sakuracloud_server.s", {"name": "s", "zone": "tk1a", "network_interface": [
+        {"upstream": "shared", "packet_filter_id": Unknown("variable pf has no value", "var.pf")}]}))
+    assert isinstance(server.attrs["firewall.attached"], Unknown)
+    assert status(server, "GC-NET-015") is U
+    referenced = one(tf("sakuracloud_server.s", {"name": "s", "zone": "tk1a", "network_interface": [
+        {"upstream": "shared", "packet_filter_id": Unknown("after apply", "sakuracloud_packet_filter.f.id")}]}))
+    assert status(referenced, "GC-NET-015") is P
