@@ -70,7 +70,8 @@ def _combine(parts: list[Verdict], order: tuple[Status, ...], otherwise: Status)
         hits = [p for p in parts if p.status is status]
         if hits:
             return Verdict(status, evidence, "; ".join(p.reason for p in hits if p.reason))
-    return Verdict(otherwise, evidence)
+    # every part agreed on the fallback (e.g. all parts of an `any` failed): say why each did
+    return Verdict(otherwise, evidence, " / ".join(p.reason for p in parts if p.reason))
 
 
 def validate(rule: Any, known_fact: Callable[[str], bool] | None = None, where: str = "require") -> list[str]:
