@@ -16,12 +16,15 @@ _LABELS = {
     "ja": {
         "summary": "診断結果", "status": "判定", "failures": "重大度別の不適合", "category": "カテゴリ別の不適合",
         "top": "主な不適合", "errors": "収集エラー", "reports": "レポート", "incomplete": "診断は完了していません",
-        "calls": "API 呼び出し", "none": "なし",
+        "calls": "API 呼び出し", "none": "なし", "scan": "診断 ID", "budget": "レート制限",
+        "expired": "失効した例外承認", "lapsed": "例外の失効により無効になった緩和",
     },
     "en": {
         "summary": "Scan summary", "status": "Status", "failures": "Failures by severity",
         "category": "Failures by category", "top": "Top failures", "errors": "Collection errors",
         "reports": "Reports", "incomplete": "The scan is incomplete", "calls": "API calls", "none": "none",
+        "scan": "Scan id", "budget": "Rate budget", "expired": "Expired exceptions",
+        "lapsed": "Loosenings dropped because their exception expired",
     },
 }
 
@@ -72,6 +75,19 @@ def print_summary(result: ScanResult, lang: str, out: Path, formats: Sequence[st
     echo(f"{t['category']}: " + ("  ".join(f"{k}={v}" for k, v in sorted(by_cat.items())) or t["none"]))
     if result.api_calls:
         echo(f"{t['calls']}: " + "  ".join(f"{k}={v}" for k, v in sorted(result.api_calls.items())))
+    if result.budgets:
+        b = result.budgets
+        peak_scope = f" (peak {b['peak_scope']})" if "peak_scope" in b else ""
+        peak_service = f" (peak {b['peak_service']})" if "peak_service" in b else ""
+        echo(f"{t['budget']}: per scope {b.get('per_scope') or '-'}{peak_scope}, "
+             f"per service {b.get('per_service') or '-'}{peak_service}")
+    expired = [e for e in result.policy.get("exceptions", []) if e.get("expired")]
+    if expired:
+        echo(f"-- {t['expired']} ({len(expired)}) --")
+        for e in expired:
+            echo(f"  {e['check']} {e['resource']} ({e['scope']}) expired {e['expires']}: {e['reason']} / {e['approver']}")
+    for item in result.policy.get("lapsed", []):
+        echo(f"  {t['lapsed']}: {item}")
     if fails:
         echo(f"-- {t['top']} --")
         for f in sorted(fails, key=lambda f: f.sort_key())[:10]:
@@ -84,4 +100,6 @@ def print_summary(result: ScanResult, lang: str, out: Path, formats: Sequence[st
             echo(f"  {e.provider}/{e.scope} {e.service} {e.region} {e.operation}: {e.reason}")
     if not result.complete:
         echo(f"!! {t['incomplete']}: " + "; ".join(result.incomplete_reasons))
+    if result.scan_id:
+        echo(f"{t['scan']}: {result.scan_id}")
     echo(f"{t['reports']}: {out.resolve()}  ({', '.join(formats)})")

@@ -142,7 +142,7 @@ class Evaluator:
             if expires and dt.date.fromisoformat(expires) < self.today:
                 return status, _expired(message, expires, mute.reason), None
             return Status.MUTED, _muted(message, mute.reason), mute.reason
-        exc = self.policy.exception_for(c.id, resource)
+        exc = self.policy.exception_for(c.id, resource, self.today)
         if exc is None:
             return status, message, None
         reason = f"{exc.reason} / {exc.approver} / {exc.expires.isoformat()}"
@@ -193,8 +193,8 @@ class Scan:
         """Collect every unit concurrently, evaluate as resources stream in, return the result."""
         result = self.result
         result.started_at = result.started_at or utcnow()
-        result.policy = self.policy.summary()
         evaluator = Evaluator(self.catalog, self.policy)
+        result.policy = self.policy.summary(evaluator.today)
         started = time.monotonic()
         units: list[tuple[Provider, WorkUnit]] = []
         for provider, target in self.jobs:

@@ -133,6 +133,9 @@ KINDS: dict[str, KindSpec] = {
             "security_contact.present": _f("bool", "a security contact is registered"),
             "organization.member": _f("bool", "the scope belongs to an organization or management tree"),
             "access_analyzer.enabled": _f("bool", "an external-access analyzer runs"),
+            "tag_defaults.present": _f("bool", "tag defaults apply tags to new resources automatically"),
+            "root_compartment.resources": _f("int", "resources created directly in the root compartment or tenancy"),
+            "monitoring.configured": _f("bool", "an enabled health monitor notifies someone (Sakura simple monitor)"),
         },
     ),
     "storage.bucket": KindSpec(
@@ -173,9 +176,11 @@ KINDS: dict[str, KindSpec] = {
             "shielded_vm": _f("bool", "secure boot and integrity monitoring are on"),
             "in_transit_encryption": _f("bool", "in-transit encryption between instance and volumes is on"),
             "ip_forwarding": _f("bool", "IP forwarding is on"),
+            "ssh.project_keys_blocked": _f("bool", "project-wide SSH keys cannot log in to it"),
             "firewall.attached": _f("bool", "a firewall (packet filter, security group) protects it"),
             "network.shared_segment": _f("bool", "it sits on a provider-shared internet segment"),
             "backup.enabled": _f("bool", "scheduled backups protect it"),
+            "identity.attached": _f("bool", "an instance role or managed identity gives it credentials"),
         },
     ),
     "compute.disk": KindSpec(
@@ -287,6 +292,7 @@ KINDS: dict[str, KindSpec] = {
             "tls.required": _f("bool", "client connections must use TLS"),
             "deletion_protection": _f("bool", "deletion protection is on"),
             "audit_logging": _f("bool", "database auditing is on"),
+            "auto_minor_upgrade": _f("bool", "minor engine versions are applied automatically"),
         },
     ),
     "nosql.table": KindSpec(

@@ -294,6 +294,7 @@ class ScanResult:
 
     tool: str = "govscan"
     version: str = ""
+    scan_id: str = ""
     started_at: str = ""
     finished_at: str = ""
     complete: bool = True
@@ -306,6 +307,7 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)
     api_calls: dict[str, int] = field(default_factory=dict)
     incomplete_reasons: list[str] = field(default_factory=list)
+    budgets: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Number of findings per status."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -71,8 +72,23 @@ FILE_NAMES = {
 }
 
 
+# Entry-point-free hook for tests and local experiments: GOVSCAN_EXTRA_PROVIDERS="name=module:attr,..."
+# registers providers that are not installed (a slow fake organization for crash and scale-out tests).
+EXTRA_PROVIDERS_ENV = "GOVSCAN_EXTRA_PROVIDERS"
+
+
+def _extra(name: str) -> dict[str, EntryPoint]:
+    spec = os.environ.get(EXTRA_PROVIDERS_ENV, "") if name == PROVIDERS else ""
+    out = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        ep_name, _, value = item.partition("=")
+        if ep_name and ":" in value:
+            out[ep_name.strip()] = EntryPoint(name=ep_name.strip(), value=value.strip(), group=name)
+    return out
+
+
 def _group(name: str) -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in entry_points(group=name)}
+    return {**{ep.name: ep for ep in entry_points(group=name)}, **_extra(name)}
 
 
 def provider_names() -> list[str]:

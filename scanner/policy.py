@@ -93,6 +93,7 @@ class Policy:
     exceptions: tuple[PolicyException, ...] = ()
     sources: tuple[str, ...] = ()
     name: str = ""
+    lapsed: tuple[str, ...] = ()  # loosenings dropped because the exceptions covering them expired
 
     def for_provider(self, provider: str) -> dict[str, Any]:
         """The `$policy.*` values a check sees for a resource of `provider`."""
@@ -103,8 +104,9 @@ class Policy:
             "required_tags": list(self.required_tags),
         }
 
-    def summary(self) -> dict[str, Any]:
-        """JSON shape of the policy in force, for reports."""
+    def summary(self, today: dt.date | None = None) -> dict[str, Any]:
+        """JSON shape of the policy in force, for reports; exceptions say whether they have expired."""
+        today = today or dt.date.today()
         return {
             "name": self.name,
             "sources": list(self.sources),
@@ -122,14 +124,18 @@ class Policy:
                     "reason": e.reason,
                     "approver": e.approver,
                     "expires": e.expires.isoformat(),
+                    "expired": e.expired(today),
                 }
                 for e in self.exceptions
             ],
+            "lapsed": list(self.lapsed),
         }
 
-    def exception_for(self, check_id: str, resource: Resource) -> PolicyException | None:
-        """The first exception covering the check on the resource, if any."""
-        return next((e for e in self.exceptions if e.matches(check_id, resource)), None)
+    def exception_for(self, check_id: str, resource: Resource, today: dt.date | None = None) -> PolicyException | None:
+        """The exception covering the check on the resource: an active one first, else an expired one."""
+        today = today or dt.date.today()
+        matching = [e for e in self.exceptions if e.matches(check_id, resource)]
+        return next((e for e in matching if not e.expired(today)), matching[0] if matching else None)
 
 
 def _parse(data: Any, lines: yamlfile.Lines, path: str) -> _PolicyFile:
@@ -178,8 +184,14 @@ def _to_policy(spec: _PolicyFile, sources: tuple[str, ...]) -> Policy:
     )
 
 
-def load_policy(path: str | Path | None, catalog: Catalog, data: Any = None, lines: yamlfile.Lines | None = None) -> Policy:
-    """The baseline, extended by the organization policy at `path`; loosening without an exception is rejected."""
+def load_policy(path: str | Path | None, catalog: Catalog, data: Any = None, lines: yamlfile.Lines | None = None,
+                today: dt.date | None = None) -> Policy:
+    """The baseline, extended by the organization policy at `path`; loosening without an exception is rejected.
+
+    A loosening covered only by an exception that has expired is dropped (the baseline applies again)
+    and listed in `Policy.lapsed`.
+    """
+    today = today or dt.date.today()
     base = load_baseline()
     if path is None and data is None:
         return base
@@ -189,60 +201,86 @@ def load_policy(path: str | Path | None, catalog: Catalog, data: Any = None, lin
     lines = lines or {}
     spec = _parse(data, lines, where)
     org = _to_policy(spec, (*base.sources, where))
-    _reject_loosening(base, org, spec, lines, where, catalog)
+    lapsed = _reject_loosening(base, org, spec, lines, where, catalog, today)
+    dropped = {item.keys for item in lapsed}
     allowed = dict(base.allowed_locations)
-    allowed.update(org.allowed_locations)
+    allowed.update({p: tuple(loc for i, loc in enumerate(v) if ("allowed_locations", p, i) not in dropped)
+                    for p, v in org.allowed_locations.items()})
+    params = {c: {n: v for n, v in values.items() if ("params", c, n) not in dropped} for c, values in org.params.items()}
     return Policy(
         allowed_locations=allowed,
         review_locations=org.review_locations if spec.review_locations is not None else base.review_locations,
         required_tags=tuple(dict.fromkeys((*base.required_tags, *org.required_tags))),
-        disabled=org.disabled,
-        severity=org.severity,
-        params=org.params,
+        disabled=frozenset(c for i, c in enumerate(spec.checks.disable) if ("checks", "disable", i) not in dropped),
+        severity={c: v for c, v in org.severity.items() if ("checks", "severity", c) not in dropped},
+        params={c: v for c, v in params.items() if v},
         exceptions=org.exceptions,
         sources=org.sources,
         name=org.name,
+        lapsed=tuple(f"{where}:{item.line}: {item.message}" for item in lapsed),
     )
 
 
-def _covered(org: Policy, check_id: str, location: str | None = None) -> bool:
+@dataclass(frozen=True)
+class _Lapsed:
+    keys: tuple[str | int, ...]
+    message: str
+    line: int | None
+
+
+def _covering(org: Policy, check_id: str, location: str | None = None) -> list[PolicyException]:
+    out = []
     for e in org.exceptions:
         if not fnmatch.fnmatchcase(check_id, e.check):
             continue
         if location is None or location.lower() in {x.lower() for x in e.locations}:
-            return True
-    return False
+            out.append(e)
+    return out
 
 
 def _reject_loosening(
-    base: Policy, org: Policy, spec: _PolicyFile, lines: yamlfile.Lines, where: str, catalog: Catalog
-) -> None:
-    def fail(message: str, *keys: str | int) -> None:
+    base: Policy, org: Policy, spec: _PolicyFile, lines: yamlfile.Lines, where: str, catalog: Catalog, today: dt.date
+) -> list[_Lapsed]:
+    lapsed: list[_Lapsed] = []
+
+    def loosening(message: str, keys: tuple[str | int, ...], check_id: str, location: str | None = None) -> None:
+        """Accept when an active exception covers it; drop it when only expired ones do; else reject."""
+        line = yamlfile.line_of(lines, *keys)
+        covering = _covering(org, check_id, location)
+        if any(not e.expired(today) for e in covering):
+            return
+        if covering:
+            expired = max(e.expires for e in covering)
+            lapsed.append(_Lapsed(keys, f"{message} (exception expired {expired.isoformat()}; the baseline applies)", line))
+            return
         raise PolicyError(message + " (the baseline may only be tightened; record an approved exception to deviate)",
-                          where, yamlfile.line_of(lines, *keys))
+                          where, line)
 
     for provider, locations in spec.allowed_locations.items():
         allowed = {x.lower() for x in base.allowed_locations.get(provider, ())}
         for i, loc in enumerate(locations):
-            if provider in base.allowed_locations and loc.lower() not in allowed and not _covered(org, "GC-RES-*", loc):
-                fail(f"allowed_locations.{provider}: {loc!r} is outside the baseline", "allowed_locations", provider, i)
+            if provider in base.allowed_locations and loc.lower() not in allowed:
+                loosening(f"allowed_locations.{provider}: {loc!r} is outside the baseline",
+                          ("allowed_locations", provider, i), "GC-RES-*", loc)
     if spec.review_locations is not None:
         for i, loc in enumerate(spec.review_locations):
             if loc not in base.review_locations:
-                fail(f"review_locations: adding {loc!r} would turn failures into reviews", "review_locations", i)
+                raise PolicyError(f"review_locations: adding {loc!r} would turn failures into reviews "
+                                  "(the baseline may only be tightened)", where,
+                                  yamlfile.line_of(lines, "review_locations", i))
     for i, check_id in enumerate(spec.checks.disable):
         if check_id not in catalog.checks:
             raise PolicyError(f"checks.disable: unknown check {check_id}", where,
                               yamlfile.line_of(lines, "checks", "disable", i))
-        if not _covered(org, check_id):
-            fail(f"checks.disable: disabling {check_id}", "checks", "disable", i)
+        loosening(f"checks.disable: disabling {check_id}", ("checks", "disable", i), check_id)
     for check_id, sev in spec.checks.severity.items():
         c = catalog.checks.get(check_id)
         if c is None:
             raise PolicyError(f"checks.severity: unknown check {check_id}", where,
                               yamlfile.line_of(lines, "checks", "severity", check_id))
-        if sev.rank < c.severity.rank and not _covered(org, check_id):
-            fail(f"checks.severity.{check_id}: lowering {c.severity} to {sev}", "checks", "severity", check_id)
+        if sev.rank < c.severity.rank:
+            loosening(f"checks.severity.{check_id}: lowering {c.severity} to {sev}", ("checks", "severity", check_id),
+                      check_id)
     for check_id, values in spec.params.items():
         c = catalog.checks.get(check_id)
         if c is None:
@@ -251,8 +289,10 @@ def _reject_loosening(
             if name not in c.params:
                 raise PolicyError(f"params.{check_id}: unknown parameter {name}", where,
                                   yamlfile.line_of(lines, "params", check_id, name))
-            if _loosens(c.param_directions.get(name, "none"), c.params[name], value) and not _covered(org, check_id):
-                fail(f"params.{check_id}.{name}: {value!r} is looser than {c.params[name]!r}", "params", check_id, name)
+            if _loosens(c.param_directions.get(name, "none"), c.params[name], value):
+                loosening(f"params.{check_id}.{name}: {value!r} is looser than {c.params[name]!r}",
+                          ("params", check_id, name), check_id)
+    return lapsed
 
 
 def _loosens(direction: str, default: Any, value: Any) -> bool:

@@ -99,7 +99,7 @@ class Spool:
     def header(self, result: ScanResult, targets: Any) -> None:
         """Record the start of a scan."""
         self._line({"type": "header", "started_at": result.started_at, "targets": list(targets),
-                    "version": result.version})
+                    "version": result.version, "scan_id": result.scan_id})
 
     def write(self, finding: Finding) -> None:
         """Record one finding (called by the engine as each is decided)."""
@@ -138,6 +138,7 @@ def read_spool(path: Path) -> tuple[ScanResult, set[str]]:
             if kind == "header":
                 result.started_at = result.started_at or record.get("started_at", "")
                 result.version = record.get("version", "")
+                result.scan_id = result.scan_id or record.get("scan_id", "")
                 result.targets = record.get("targets", [])
                 finished = False
             elif kind == "finding":

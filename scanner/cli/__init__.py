@@ -17,6 +17,13 @@ COMMANDS = {
     "frameworks": "scanner.cli.catalog:frameworks",
     "plugins": "scanner.cli.catalog:plugins",
     "version": "scanner.cli.catalog:version",
+    "history": "scanner.cli.store:history",
+    "diff": "scanner.cli.store:diff",
+    "followup": "scanner.cli.store:followup",
+    "plan": "scanner.cli.store:plan",
+    "status": "scanner.cli.store:status",
+    "worker": "scanner.cli.distributed:worker",
+    "schedule": "scanner.cli.distributed:schedule",
 }
 
 

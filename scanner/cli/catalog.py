@@ -146,6 +146,7 @@ def show_framework(name: str, lang: str, fmt: str) -> None:
         return
     click.echo(f"{record['title']} ({record['edition']}) — {record['coverage_percent']}% "
                f"({record['controls_covered']}/{record['controls_total']})")
+    click.echo(f"relation: {record['relation']} (coverage is computed from the checks that reference each control)")
     for c in record["controls"]:
         mark = "x" if c["checks"] else " "
         click.echo(f"  [{mark}] {c['id']:24} {c['title']}  {' '.join(c['checks'])}")

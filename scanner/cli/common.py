@@ -31,10 +31,27 @@ _COMMON: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
                  help="Fail only on findings not in this baseline file."),
     click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
                  help="Write the current failures as a baseline file."),
+    click.option("--store", default=None, envvar="GOVSCAN_STORE",
+                 help="Record the scan in a store: a SQLite file (govscan.db) or a URL "
+                      "(postgresql+psycopg://user@host/db). One transaction per finished scope."),
+    click.option("--resume", default=None, metavar="SCAN_ID",
+                 help="Complete an interrupted scan: collect only the units it did not finish "
+                      "(from --store, else from the findings spool in --output-dir)."),
+    click.option("--distributed", is_flag=True,
+                 help="Send one task per scope to Celery workers (govscan worker); needs a PostgreSQL --store."),
+    click.option("--broker", default=None, envvar="GOVSCAN_BROKER",
+                 help="Celery broker URL for --distributed (default redis://127.0.0.1:6379/0)."),
+    click.option("--queue", default="govscan", envvar="GOVSCAN_QUEUE", show_default=True,
+                 help="Celery queue for --distributed."),
+    click.option("--scope-concurrency", type=click.IntRange(0, 1024), default=0, show_default=True,
+                 help="Rate budget: work units at once per scope (account/project/...); 0 = no limit."),
+    click.option("--service-concurrency", type=click.IntRange(0, 1024), default=0, show_default=True,
+                 help="Rate budget: work units at once per service within a scope; 0 = no limit."),
 ]
 
 COMMON_NAMES = ("policy", "formats", "output_dir", "fail_on", "lang", "quiet", "workers", "framework", "redact",
-                "split_by", "baseline", "write_baseline")
+                "split_by", "baseline", "write_baseline", "store", "resume", "distributed", "broker", "queue",
+                "scope_concurrency", "service_concurrency")
 
 
 def common_options(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -49,8 +49,13 @@ def _describe(name: str, target: dict[str, Any]) -> str:
 
 @click.group(cls=ProviderGroup, invoke_without_command=True)
 @click.option("--config", "config", type=click.Path(dir_okay=False), help="Scan every target of a govscan.yaml config.")
+@click.option("--store", default=None, help="With --config: override the config's store (SQLite path or URL).")
+@click.option("--resume", default=None, metavar="SCAN_ID", help="With --config: complete an interrupted scan.")
+@click.option("--distributed", is_flag=True, default=None, help="With --config: run on Celery workers.")
+@click.option("--group", "groups", multiple=True, help="With --config: only the targets of this group (repeatable).")
 @click.pass_context
-def scan(ctx: click.Context, config: str | None) -> None:
+def scan(ctx: click.Context, config: str | None, store: str | None, resume: str | None, distributed: bool | None,
+         groups: tuple[str, ...]) -> None:
     """Scan a cloud or infrastructure code: govscan scan aws|gcp|azure|oci|sakura|iac [OPTIONS].
 
     Every provider subcommand takes --policy, --format (repeatable), --output-dir, --fail-on,
@@ -63,4 +68,5 @@ def scan(ctx: click.Context, config: str | None) -> None:
         raise click.exceptions.Exit(2)
     from scanner.config import run_config
 
-    raise click.exceptions.Exit(run_config(config))
+    raise click.exceptions.Exit(run_config(config, store=store, resume=resume, distributed=distributed or None,
+                                           groups=groups))
