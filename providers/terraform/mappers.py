@@ -11,7 +11,7 @@ from providers.terraform.model import Mapper, TfContext, TfResource
 from scanner.model import Resource
 
 # Modules of this package that hold readers, not mappers.
-_NOT_MAPPERS = frozenset({"model", "hcl", "evaluate", "config", "plan", "mappers", "common", "parallel"})
+_NOT_MAPPERS = frozenset({"model", "hcl", "evaluate", "config", "plan", "mappers", "common"})
 
 
 @lru_cache(maxsize=1)
