@@ -25,7 +25,7 @@ CODE_KINDS = ("storage.bucket", "storage.file", "compute.instance", "compute.dis
               "container.registry", "network.firewall", "network.vpc", "network.subnet", "network.loadbalancer",
               "cdn.distribution", "database.instance", "nosql.table", "kms.key", "identity.user", "log.store",
               "log.sink", "audit.trail", "backup.plan", "kubernetes.cluster", "messaging.topic", "analytics.dataset",
-              "web.app")
+              "web.app", "policy.guardrail", "account")
 
 
 _YAML_RESOURCES = re.compile(r"^Resources\s*:", re.M)
