@@ -11,11 +11,14 @@ from scanner.errors import GovscanError
 
 Lines = dict[tuple[str | int, ...], int]
 
+# libyaml's parser keeps the same node marks and is several times faster (catalog loading at start-up)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def load(text: str, path: str, error: type[GovscanError] = GovscanError) -> tuple[Any, Lines]:
     """Parse YAML text; return the data and a map from key path to 1-based line."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
