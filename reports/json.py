@@ -31,5 +31,14 @@ def document(result: ScanResult, lang: str) -> dict[str, Any]:
 
 
 def render(result: ScanResult, lang: str) -> bytes:
-    """Pure: the same result and language always give the same bytes."""
-    return json.dumps(document(result, lang), ensure_ascii=False, indent=2, sort_keys=False).encode() + b"\n"
+    """Pure: the same result and language always give the same bytes.
+
+    The header is indented for people; each finding is one compact line, so a report of tens of
+    thousands of findings stays fast to write and easy to grep.
+    """
+    doc = document(result, lang)
+    findings = doc.pop("findings")
+    head = json.dumps(doc, ensure_ascii=False, indent=2)
+    body = ",\n".join("    " + json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in findings)
+    tail = '  "findings": [\n' + body + "\n  ]\n}" if findings else '  "findings": []\n}'
+    return (head[:-2] + ",\n" + tail + "\n").encode()

@@ -110,8 +110,10 @@ class Evaluator:
         severity = self.policy.severity.get(c.id, c.severity)
         facts = list(outcome.evidence)
         origin = resource.origin
-        if origin.type == "iac" and facts:
-            origin = Origin.code(origin.file or "", origin.line_of(facts) or 0, origin.attr_lines, origin.module)
+        if origin.type == "iac":
+            # the finding points at the line of the attribute it read; it does not carry the block's line map
+            line = origin.line_of(facts) if facts else origin.line
+            origin = Origin("iac", origin.file, line, origin.module)
         return Finding(
             check_id=c.id,
             category=c.category.value,
