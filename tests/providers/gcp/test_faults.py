@@ -53,7 +53,7 @@ def test_throttling_past_the_retry_deadline() -> None:
     _, error, seconds = faulty_scan("429 Retry-After past the retry deadline",
                                     [Fault("429", content="RESOURCE", asset_types=("storage.googleapis.com/Bucket",), retry_after=30)],
                                     "storage")
-    assert "429" in error.reason and seconds < 10
+    assert "429" in error.reason and seconds < 20  # far below the 30 s Retry-After it must not wait for
 
 
 def test_throttling_within_the_bound_honours_retry_after() -> None:
