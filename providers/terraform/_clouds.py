@@ -178,24 +178,6 @@ def first_unknown(*values: Any) -> Unknown | None:
     return next((v for v in values if isinstance(v, Unknown)), None)
 
 
-def blocks(source: TfResource | Mapping[str, Any], name: str) -> list[Mapping[str, Any]] | Unknown:
-    """A nested block list: empty when absent; Unknown when the list or any block in it is not known."""
-    values = source.values if isinstance(source, TfResource) else source
-    found = values.get(name)
-    if found is None:
-        return []
-    if isinstance(found, Unknown):
-        return found
-    if isinstance(found, Mapping):
-        return [found]
-    if isinstance(found, list):
-        for item in found:
-            if isinstance(item, Unknown):
-                return item
-        return [b for b in found if isinstance(b, Mapping)]
-    return Unknown(f"{name} is not a block")
-
-
 def join_keys_unknown(ctx: TfContext, target: TfResource, type_: str, by: str,
                       attrs: Iterable[str] = ("name", "id")) -> Unknown | None:
     """Unknown when `target`'s names are not known and a `type_` resource names its target by a literal:

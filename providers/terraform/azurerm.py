@@ -15,7 +15,6 @@ from providers.terraform._clouds import (
     all_of,
     any_of,
     azure_location,
-    blocks,
     first_unknown,
     is_set,
     join_keys_unknown,
@@ -31,7 +30,7 @@ from providers.terraform._clouds import (
     rules_or_unknown,
     str_list,
 )
-from providers.terraform.common import as_bool, as_int, build
+from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown

@@ -108,7 +108,7 @@ def as_int(value: Any) -> int | Unknown | None:
 
 
 def blocks(tf: TfResource | Mapping[str, Any], name: str) -> list[Mapping[str, Any]] | Unknown:
-    """A nested block list (empty when absent; Unknown when a dynamic block could not be expanded)."""
+    """A nested block list: empty when absent; Unknown when the list or any block in it is not known."""
     values = tf.values if isinstance(tf, TfResource) else tf
     found = values.get(name)
     if found is None:
@@ -118,5 +118,6 @@ def blocks(tf: TfResource | Mapping[str, Any], name: str) -> list[Mapping[str, A
     if isinstance(found, Mapping):
         return [found]
     if isinstance(found, list):
-        return [b for b in found if isinstance(b, Mapping)]
+        unknown = next((item for item in found if isinstance(item, Unknown)), None)
+        return unknown if unknown is not None else [b for b in found if isinstance(b, Mapping)]
     return Unknown(f"{name} is not a block")

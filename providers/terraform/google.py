@@ -15,7 +15,6 @@ from typing import Any
 
 from providers.terraform._clouds import (
     any_of,
-    blocks,
     first_unknown,
     is_set,
     join_keys_unknown,
@@ -32,7 +31,7 @@ from providers.terraform._clouds import (
     str_list,
     tag_map,
 )
-from providers.terraform.common import as_bool, as_int, build
+from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.model import Resource, Unknown
 

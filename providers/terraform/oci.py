@@ -14,7 +14,6 @@ from typing import Any
 from providers.terraform._clouds import (
     NO_REGION,
     any_of,
-    blocks,
     first_unknown,
     is_set,
     join_keys_unknown,
@@ -26,7 +25,7 @@ from providers.terraform._clouds import (
     rules_or_unknown,
     tag_map,
 )
-from providers.terraform.common import as_bool, as_int, build
+from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown

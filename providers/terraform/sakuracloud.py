@@ -15,7 +15,6 @@ from typing import Any
 
 from providers.terraform._clouds import (
     all_of,
-    blocks,
     first_unknown,
     is_set,
     key_encryption,
@@ -30,7 +29,7 @@ from providers.terraform._clouds import (
     str_list,
     tag_map,
 )
-from providers.terraform.common import as_bool, build
+from providers.terraform.common import as_bool, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
