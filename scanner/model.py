@@ -284,8 +284,8 @@ class CollectionError:
 
 
 def utcnow() -> str:
-    """The current time as an ISO 8601 UTC string."""
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The current time as an ISO 8601 UTC string, to the microsecond (scans started in the same second stay ordered)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 @dataclass

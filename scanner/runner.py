@@ -120,8 +120,11 @@ def execute(
 
 
 def new_scan_id() -> str:
-    """A sortable, unique scan id: UTC time plus a random suffix."""
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+    """A sortable, unique scan id: UTC time to the microsecond plus a random suffix.
+
+    The microseconds keep two scans started within the same second in order (history, diff).
+    """
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ") + "-" + secrets.token_hex(3)
 
 
 def unit_label(e: CollectionError) -> str:
