@@ -12,7 +12,7 @@ new object with SSE-S3 since January 2023, so a bucket without an encryption res
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from providers.terraform.common import as_bool, as_int, blocks, build, region_of, tags_of, text, zone_region
@@ -413,26 +413,10 @@ def db_instance(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     if retention is not None:
         attrs["backup.retention_days"] = retention
         attrs["backup.enabled"] = retention if isinstance(retention, Unknown) else retention > 0
-    replicas = ctx.linked(tf, "aws_db_instance", "replicate_source_db")
-    regions: list[str] | Unknown = []
-    for replica in replicas:
-        region = region_of(replica)
-        if isinstance(region, Unknown):
-            regions = region
-            break
-        if region not in regions:
-            regions.append(region)
-    attrs["replication.locations"] = regions
+    attrs["replication.locations"] = regions_of(ctx.linked(tf, "aws_db_instance", "replicate_source_db"))
     home = region_of(tf)
-    backups: list[str] | Unknown = home if isinstance(home, Unknown) else [home]
-    for copy in ctx.linked(tf, "aws_db_instance_automated_backups_replication", "source_db_instance_arn"):
-        region = region_of(copy)
-        if isinstance(region, Unknown) or isinstance(backups, Unknown):
-            backups = region if isinstance(region, Unknown) else backups
-            break
-        if region not in backups:
-            backups.append(region)
-    attrs["backup.locations"] = backups
+    copies = ctx.linked(tf, "aws_db_instance_automated_backups_replication", "source_db_instance_arn")
+    attrs["backup.locations"] = home if isinstance(home, Unknown) else regions_of(copies, seed=[home])
     yield build(tf, ctx, PROVIDER, "database.instance", home, attrs,
                 {"encryption.at_rest": "storage_encrypted", "public": "publicly_accessible",
                  "high_availability": "multi_az", "backup.retention_days": "backup_retention_period",
@@ -502,19 +486,25 @@ def dynamodb_table(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
             if isinstance(region, str) and region.lower() not in regions:
                 regions.append(region.lower())
     if not isinstance(regions, Unknown):
-        for replica_resource in ctx.linked(tf, "aws_dynamodb_table_replica", "global_table_arn"):
-            region = region_of(replica_resource)
-            if isinstance(region, Unknown):
-                regions = region
-                break
-            if region not in regions:
-                regions.append(region)
+        regions = regions_of(ctx.linked(tf, "aws_dynamodb_table_replica", "global_table_arn"), seed=regions)
     attrs["replication.locations"] = regions
     resource_policies = ctx.linked(tf, "aws_dynamodb_resource_policy", "resource_arn")
     attrs["public"] = policy_public(resource_policies[0].values.get("policy")) if resource_policies else False
     yield build(tf, ctx, PROVIDER, "nosql.table", region_of(tf), attrs,
                 {"replication.locations": "replica", "backup.pitr": "point_in_time_recovery",
                  "encryption.at_rest": "server_side_encryption"}, name=text(tf.values.get("name"), tf.name))
+
+def regions_of(resources: Iterable[TfResource], seed: list[str] | None = None) -> list[str] | Unknown:
+    """The distinct regions of `resources` (after `seed`); Unknown as soon as one region is unknown."""
+    regions = list(seed or [])
+    for other in resources:
+        region = region_of(other)
+        if isinstance(region, Unknown):
+            return region
+        if region not in regions:
+            regions.append(region)
+    return regions
+
 
 
 # -- KMS -----------------------------------------------------------------------------------------------
@@ -528,15 +518,7 @@ def kms_key(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         attrs["rotation.period_days"] = period
     elif attrs["rotation.enabled"] is True:
         attrs["rotation.period_days"] = 365
-    regions: list[str] | Unknown = []
-    for replica in ctx.linked(tf, "aws_kms_replica_key", "primary_key_arn"):
-        region = region_of(replica)
-        if isinstance(region, Unknown):
-            regions = region
-            break
-        if region not in regions:
-            regions.append(region)
-    attrs["replication.locations"] = regions
+    attrs["replication.locations"] = regions_of(ctx.linked(tf, "aws_kms_replica_key", "primary_key_arn"))
     yield build(tf, ctx, PROVIDER, "kms.key", region_of(tf), attrs,
                 {"rotation.enabled": "enable_key_rotation", "rotation.period_days": "rotation_period_in_days"},
                 name=text(tf.values.get("description"), tf.name))
