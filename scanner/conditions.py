@@ -35,7 +35,7 @@ def all_of(*parts: bool | Unknown) -> bool | Unknown:
     unknown: Unknown | None = None
     for part in parts:
         if isinstance(part, Unknown):
-            unknown = unknown or part
+            unknown = part if unknown is None else unknown
         elif part is False:
             return False
     return unknown if unknown is not None else True
@@ -46,7 +46,7 @@ def any_of(*parts: bool | Unknown) -> bool | Unknown:
     unknown: Unknown | None = None
     for part in parts:
         if isinstance(part, Unknown):
-            unknown = unknown or part
+            unknown = part if unknown is None else unknown
         elif part is True:
             return True
     return unknown if unknown is not None else False

@@ -34,22 +34,6 @@ def all_known(values: Iterable[Any]) -> Unknown | None:
     return None
 
 
-def kleene_or(*parts: bool | Unknown) -> bool | Unknown:
-    """True if any part is True; else Unknown if any is Unknown; else False."""
-    if any(p is True for p in parts):
-        return True
-    unknown = all_known(parts)
-    return unknown if unknown is not None else False
-
-
-def kleene_and(*parts: bool | Unknown) -> bool | Unknown:
-    """False if any part is False; else Unknown if any is Unknown; else True."""
-    if any(p is False for p in parts):
-        return False
-    unknown = all_known(parts)
-    return unknown if unknown is not None else True
-
-
 def policy_document(text: Any) -> dict[str, Any] | Unknown:
     """A JSON policy document (string or already parsed)."""
     if isinstance(text, Mapping):

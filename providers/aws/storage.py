@@ -10,14 +10,13 @@ from providers.aws.calls import Failed, Reply, call, pages
 from providers.aws.normalize import (
     as_list,
     fact,
-    kleene_and,
-    kleene_or,
     policy_document,
     resource,
     sorted_unique,
     statements,
 )
 from providers.aws.session import GLOBAL, Scope
+from scanner.conditions import all_of, any_of
 from scanner.model import CollectionError, Resource, Unknown
 
 DETAIL = (
@@ -84,15 +83,15 @@ def normalize_bucket(name: str, account: str, location: Reply | Failed, replies:
     """Pure: recorded replies in, one normalized `storage.bucket` out."""
     bucket_pab = _pab_full(replies["get_public_access_block"])
     acct_pab = _pab_full(account_pab)
-    pab = kleene_or(bucket_pab, acct_pab)
-    ignore_acls = kleene_or(_pab_flag(replies["get_public_access_block"], "IgnorePublicAcls"),
+    pab = any_of(bucket_pab, acct_pab)
+    ignore_acls = any_of(_pab_flag(replies["get_public_access_block"], "IgnorePublicAcls"),
                             _pab_flag(account_pab, "IgnorePublicAcls"))
-    restrict = kleene_or(_pab_flag(replies["get_public_access_block"], "RestrictPublicBuckets"),
+    restrict = any_of(_pab_flag(replies["get_public_access_block"], "RestrictPublicBuckets"),
                          _pab_flag(account_pab, "RestrictPublicBuckets"))
     policy_public = fact(replies["get_bucket_policy_status"], lambda r: bool(r["PolicyStatus"].get("IsPublic")),
                          {"NoSuchBucketPolicy": False})
     acl_public = fact(replies["get_bucket_acl"], _acl_public)
-    public = kleene_or(kleene_and(policy_public, _not(restrict)), kleene_and(acl_public, _not(ignore_acls)))
+    public = any_of(all_of(policy_public, _not(restrict)), all_of(acl_public, _not(ignore_acls)))
     attrs: dict[str, Any] = {
         "encryption.at_rest": fact(replies["get_bucket_encryption"], _encryption,
                                    {"ServerSideEncryptionConfigurationNotFoundError": "none"}),

@@ -216,17 +216,3 @@ def is_set(value: Any) -> bool | Unknown:
     return value not in (None, "", [])
 
 
-def any_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
-    """True if any verdict is True, else the first Unknown, else False."""
-    items = list(verdicts)
-    if any(v is True for v in items):
-        return True
-    return opt(first_unknown(*items), False)
-
-
-def all_of(verdicts: Iterable[bool | Unknown]) -> bool | Unknown:
-    """False if any verdict is False, else the first Unknown, else True."""
-    items = list(verdicts)
-    if any(v is False for v in items):
-        return False
-    return opt(first_unknown(*items), True)

@@ -12,8 +12,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
-    all_of,
-    any_of,
     azure_location,
     first_unknown,
     is_set,
@@ -32,6 +30,7 @@ from providers.terraform._clouds import (
 )
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
+from scanner.conditions import all_of, any_of
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
@@ -173,7 +172,7 @@ def virtual_machine(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         if isinstance(configs, Unknown):
             public = configs
             break
-        nic_public = any_of(is_set(c.get("public_ip_address_id")) for c in configs)
+        nic_public = any_of(*(is_set(c.get("public_ip_address_id")) for c in configs))
         if nic_public is not False:
             public = nic_public
             break
@@ -408,9 +407,9 @@ def key_vault(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
         # Vault contents are replicated to the paired region (Microsoft's documented behaviour, as live).
         "replication.locations": _pair_list(_loc(tf)),
         "public_network_access": public,
-        "access_logging": any_of(_audits(d) for d in pointing_at(ctx, tf, "azurerm_monitor_diagnostic_setting",
-                                                                 "target_resource_id")),
-        "expiry_set": all_of(is_set(k.values.get("expiration_date")) for k in keys),
+        "access_logging": any_of(*(_audits(d) for d in pointing_at(ctx, tf, "azurerm_monitor_diagnostic_setting",
+                                                                   "target_resource_id"))),
+        "expiry_set": all_of(*(is_set(k.values.get("expiration_date")) for k in keys)),
         "rotation.enabled": _all_rotate(keys),
     }
     yield build(tf, ctx, PROVIDER, "kms.key", _loc(tf), attrs,
@@ -425,8 +424,8 @@ def _pair_list(where: str | Unknown) -> list[str] | Unknown:
 
 def _audits(setting: TfResource) -> bool | Unknown:
     """A diagnostic setting that exports audit events (AuditEvent, or the audit / allLogs groups) somewhere."""
-    destination = any_of(is_set(setting.values.get(k)) for k in (
-        "storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id"))
+    destination = any_of(*(is_set(setting.values.get(k)) for k in (
+        "storage_account_id", "log_analytics_workspace_id", "eventhub_authorization_rule_id")))
     if destination is not True:
         return destination
     entries = blocks(setting, "enabled_log")

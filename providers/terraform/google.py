@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
-    any_of,
     first_unknown,
     is_set,
     join_keys_unknown,
@@ -33,6 +32,7 @@ from providers.terraform._clouds import (
 )
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
+from scanner.conditions import any_of
 from scanner.model import Resource, Unknown
 
 PROVIDER = "gcp"
@@ -260,7 +260,7 @@ def compute_disk(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     if isinstance(key, Unknown):
         encryption: str | Unknown = key
     else:
-        chosen = any_of(is_set(k.get(a)) for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key"))
+        chosen = any_of(*(is_set(k.get(a)) for k in key for a in ("kms_key_self_link", "raw_key", "rsa_encrypted_key")))
         encryption = chosen if isinstance(chosen, Unknown) else "customer_key" if chosen else "provider_key"
     policies = tf.values.get("resource_policies")
     attached = pointing_at(ctx, tf, "google_compute_disk_resource_policy_attachment", "disk")

@@ -13,7 +13,6 @@ from typing import Any
 
 from providers.terraform._clouds import (
     NO_REGION,
-    any_of,
     first_unknown,
     is_set,
     join_keys_unknown,
@@ -27,6 +26,7 @@ from providers.terraform._clouds import (
 )
 from providers.terraform.common import as_bool, as_int, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
+from scanner.conditions import any_of
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
@@ -132,7 +132,7 @@ def _backup_policy(tf: TfResource, ctx: TfContext) -> tuple[bool | Unknown, list
             copies.append(dest)
         elif known_str(dest):
             copies.append(dest.lower())
-    return any_of([is_set(p) for p in policy_ids]), copies
+    return any_of(*[is_set(p) for p in policy_ids]), copies
 
 
 @maps("oci_core_volume", "oci_core_boot_volume")
@@ -285,7 +285,7 @@ def subnet(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
 def autonomous_database(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
     """An Autonomous Database: network exposure, key, backups, Data Guard standbys' regions."""
     allowed = tf.values.get("whitelisted_ips")
-    private = any_of([is_set(tf.values.get("subnet_id")), is_set(tf.values.get("private_endpoint_label"))])
+    private = any_of(*[is_set(tf.values.get("subnet_id")), is_set(tf.values.get("private_endpoint_label"))])
     if private is True:
         public: Any = False
     elif isinstance(private, Unknown):

@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from providers.terraform._clouds import (
-    all_of,
     first_unknown,
     is_set,
     key_encryption,
@@ -31,6 +30,7 @@ from providers.terraform._clouds import (
 )
 from providers.terraform.common import as_bool, blocks, build
 from providers.terraform.model import TfContext, TfResource, maps
+from scanner.conditions import all_of
 from scanner.kinds import FirewallRule
 from scanner.model import Resource, Unknown
 
@@ -97,7 +97,7 @@ def server(tf: TfResource, ctx: TfContext) -> Iterator[Resource]:
                     break
         attrs = {
             "network.shared_segment": unknown if unknown is not None else bool(shared),
-            "firewall.attached": all_of(filtered) if filtered else False,
+            "firewall.attached": all_of(*filtered) if filtered else False,
             "public_ip": public,
         }
     yield build(tf, ctx, PROVIDER, "compute.instance", _zone(tf), attrs,

@@ -87,3 +87,9 @@ def test_unknown_never_passes(value, op, expected) -> None:
     if isinstance(value, Unknown):
         assert status is Status.UNKNOWN
     assert status in (Status.PASS, Status.FAIL, Status.UNKNOWN, Status.ERROR)
+
+
+def test_several_unknowns_keep_the_first() -> None:
+    first, second = Unknown("first"), Unknown("second")
+    assert all_of(True, first, second) is first
+    assert any_of(False, first, second) is first
