@@ -12,8 +12,6 @@ import copy
 import functools
 import json
 import re
-import socket
-import struct
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +21,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.fakes.wire import reset, truncated
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "oci"
+
 
 
 def load_state() -> dict[str, Any]:
@@ -303,20 +304,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "malformed":
             return self._raw(200, b'{"items": [{"resourceType": "Bucket", "identifier": ')
         if fault.kind == "truncated":
-            body = b'{"id": "ocid1.x", "displayName": "cut'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body) + 200))
-            self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
-            self.close_connection = True
-            return None
+            return truncated(self, b'{"id": "ocid1.x", "displayName": "cut', "application/json", 200)
         if fault.kind == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return None
+            return reset(self)
         raise ValueError(fault.kind)
 
     def _send(self, code: int, body: Any, headers: dict[str, str] | None = None) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
-import struct
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tests.fakes.wire import reset, truncated
+
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "sakura" / "account.json"
 TOKEN, SECRET = "00000000-0000-4000-8000-fakefaketoken", "fake-secret-never-real"
 ENVELOPES = {"server": "Servers", "disk": "Disks", "switch": "Switches", "internet": "Internet",
@@ -27,6 +27,7 @@ ENVELOPES = {"server": "Servers", "disk": "Disks", "switch": "Switches", "intern
              "zone": "Zones"}
 FIXTURE_KEYS = {"server": "servers", "disk": "disks", "switch": "switches", "internet": "internet",
                 "packetfilter": "packetfilters", "appliance": "appliances", "commonserviceitem": "commonserviceitems"}
+
 
 
 def load_state() -> dict[str, Any]:
@@ -224,20 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "malformed":
             return self._raw(200, b'{"From": 0, "Count": 1, "Total": 1, "Servers": [{"ID": 1, "Name": ')
         if fault.kind == "truncated":
-            body = b'{"From": 0, "Count": 1, "Total": 1, "Disks": [{"ID": 11310000'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(body) + 500))
-            self.end_headers()
-            self.wfile.write(body)
-            self.wfile.flush()
-            self.close_connection = True
-            return None
+            return truncated(self, b'{"From": 0, "Count": 1, "Total": 1, "Disks": [{"ID": 11310000',
+                             "application/json; charset=UTF-8", 500)
         if fault.kind == "reset":
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return None
+            return reset(self)
         raise ValueError(fault.kind)
 
     def _error(self, code: int, error_code: str, message: str, headers: dict[str, str] | None = None) -> None:
